@@ -1,0 +1,151 @@
+"""The current-status rule: a pledge's status is its latest overall update by
+as_of, then by created; no_information when it has none. The maintained
+column must always equal the value computed from the updates."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_actor, make_pledge, make_update
+from tracker.models import Pledge, Status, StatusUpdate, refresh_all_statuses
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_maintained_matches_computed():
+    for pledge in Pledge.objects.with_computed_status():
+        assert pledge.current_status == pledge.computed_status, pledge.ref
+        assert pledge.last_update_as_of == pledge.computed_last_update, pledge.ref
+
+
+def test_it_is_no_information_without_updates():
+    pledge = make_pledge()
+    assert pledge.current_status == Status.NO_INFORMATION
+    assert pledge.last_update_as_of is None
+    assert_maintained_matches_computed()
+
+
+def test_it_follows_the_latest_of_several_updates():
+    pledge = make_pledge()
+    make_update(pledge, status=Status.LIMITED, as_of=date(2003, 1, 1))
+    make_update(pledge, status=Status.SUBSTANTIAL, as_of=date(2004, 1, 1))
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.SUBSTANTIAL
+    assert pledge.last_update_as_of == date(2004, 1, 1)
+    assert_maintained_matches_computed()
+
+
+def test_a_back_dated_update_does_not_replace_a_later_observation():
+    pledge = make_pledge()
+    make_update(pledge, status=Status.COMPLETE, as_of=date(2007, 7, 7))
+    # Entered later, but it describes an earlier state of affairs.
+    make_update(pledge, status=Status.LIMITED, as_of=date(2004, 1, 1))
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.COMPLETE
+    assert pledge.last_update_as_of == date(2007, 7, 7)
+    assert_maintained_matches_computed()
+
+
+def test_two_updates_on_the_same_day_are_ordered_by_created():
+    pledge = make_pledge()
+    now = timezone.now()
+    make_update(pledge, status=Status.STALLED, as_of=date(2010, 5, 5), created=now)
+    make_update(
+        pledge, status=Status.ONGOING, as_of=date(2010, 5, 5), created=now - timedelta(hours=1)
+    )
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.STALLED
+    assert_maintained_matches_computed()
+
+
+def test_an_actor_specific_update_does_not_set_the_overall_status():
+    pledge = make_pledge()
+    make_update(pledge, status=Status.LIMITED, as_of=date(2004, 1, 1))
+    make_update(pledge, status=Status.COMPLETE, as_of=date(2006, 1, 1), actor=make_actor())
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.LIMITED
+    # ...but it is still activity on the pledge, so it is not stale from that date.
+    assert pledge.last_update_as_of == date(2006, 1, 1)
+    assert_maintained_matches_computed()
+
+
+def test_deleting_the_latest_update_falls_back_to_the_previous_one():
+    pledge = make_pledge()
+    make_update(pledge, status=Status.LIMITED, as_of=date(2004, 1, 1))
+    latest = make_update(pledge, status=Status.COMPLETE, as_of=date(2006, 1, 1))
+    latest.delete()
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.LIMITED
+
+
+def test_a_queryset_delete_of_every_update_resets_to_no_information():
+    pledge = make_pledge()
+    make_update(pledge, status=Status.COMPLETE)
+    StatusUpdate.objects.filter(pledge=pledge).delete()
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.NO_INFORMATION
+    assert pledge.last_update_as_of is None
+
+
+def test_editing_an_update_moves_the_status_with_it():
+    pledge = make_pledge()
+    update = make_update(pledge, status=Status.LIMITED)
+    update.status = Status.SUBSTANTIAL
+    update.save()
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.SUBSTANTIAL
+
+
+def test_refresh_all_statuses_repairs_bulk_inserted_updates():
+    first, second = make_pledge(), make_pledge()
+    author = make_update(first).author
+    # bulk_create sends no signals, so the maintained columns go stale...
+    StatusUpdate.objects.bulk_create(
+        [
+            StatusUpdate(
+                pledge=second,
+                status=Status.STALLED,
+                as_of=date(2015, 1, 1),
+                summary="Bulk",
+                evidence_reference="A/1",
+                kind="independent_assessment",
+                author=author,
+            )
+        ]
+    )
+    second.refresh_from_db()
+    assert second.current_status == Status.NO_INFORMATION
+    # ...until they are recomputed in one statement.
+    refresh_all_statuses()
+    second.refresh_from_db()
+    assert second.current_status == Status.STALLED
+    assert_maintained_matches_computed()
+
+
+def test_stale_means_no_update_within_a_year():
+    today = timezone.localdate()
+    fresh = make_pledge()
+    make_update(fresh, as_of=today - timedelta(days=30))
+    old = make_pledge()
+    make_update(old, as_of=today - timedelta(days=400))
+    never = make_pledge()
+    assert set(Pledge.objects.stale()) == {old, never}
+    assert set(Pledge.objects.not_stale()) == {fresh}
+    assert old.is_stale and never.is_stale and not fresh.is_stale
+
+
+def test_status_counts_include_every_status_in_one_query(django_assert_num_queries):
+    make_update(make_pledge(), status=Status.COMPLETE)
+    make_pledge()
+    with django_assert_num_queries(1):
+        counts = Pledge.objects.status_counts()
+    assert counts[Status.COMPLETE] == 1
+    assert counts[Status.NO_INFORMATION] == 1
+    assert set(counts) == set(Status.values)
+
+
+def test_every_status_has_a_definition_and_a_colour():
+    for status in Status:
+        assert status.definition
+        assert status.colour.startswith("#")

@@ -1,0 +1,57 @@
+"""Prepare a local site on first run: the pledges, the historical record and an
+admin account with a random password that is printed once.
+
+Safe to run every time: data is loaded only into an empty database, so a
+steward's local edits are never overwritten by the fixtures.
+"""
+
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, call_command
+
+from tracker.models import SourceDocument, StatusUpdate
+
+HISTORY_AUTHOR = "historical-record"
+
+
+class Command(BaseCommand):
+    help = "Load the pledges and history into an empty database and create a local admin."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-history",
+            action="store_true",
+            help="Load the pledges only, not the historical record of status updates.",
+        )
+
+    def handle(self, *args, **options):
+        if SourceDocument.objects.exists():
+            self.stdout.write("Pledges already loaded; leaving the data as it is.")
+        else:
+            call_command("loaddata", "pledges", verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Loaded the pledges of both texts."))
+            if not options["no_history"]:
+                call_command("loaddata", "history", verbosity=0)
+                total = StatusUpdate.objects.filter(author__username=HISTORY_AUTHOR).count()
+                self.stdout.write(
+                    self.style.SUCCESS(f"Loaded the historical record ({total} status updates).")
+                )
+        self.ensure_admin()
+
+    def ensure_admin(self):
+        User = get_user_model()
+        if User.objects.filter(is_superuser=True).exists():
+            self.stdout.write(
+                "An admin account exists. Forgot its password? "
+                "Run: .venv/bin/python manage.py changepassword admin"
+            )
+            return
+        password = secrets.token_urlsafe(15)
+        User.objects.create_superuser(username="admin", email="", password=password)
+        self.stdout.write(
+            self.style.WARNING(
+                "\nCreated a local admin account. This password is shown only once:\n"
+                f"    username: admin\n    password: {password}\n"
+            )
+        )

@@ -1,0 +1,535 @@
+"""The pledge data model.
+
+Two international texts (``SourceDocument``) are split into ``Paragraph`` rows.
+Each commitment in them is a ``Pledge`` that quotes its text verbatim and is
+tagged with ``Theme``, ``Actor`` and ``Instrument`` rows. Implementation is
+recorded as a timeline of ``StatusUpdate`` rows.
+
+A pledge's current status is its latest *overall* update (``actor`` blank),
+ordered by ``as_of`` and then ``created``. It is kept in a column on
+``Pledge`` (``current_status``) that ``Pledge.refresh_status()`` recomputes in
+the same transaction as every write to the pledge's updates (see
+``tracker/signals.py``). We chose a maintained column over an annotation
+because the list page filters, sorts and counts facets by current status on
+every request: with 100,000 pledges and a million updates, a correlated
+"latest update" subquery per row cannot use a plain index for the filter,
+whereas an indexed column can. Writes are rare by comparison, and the
+refresh is one indexed query.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models, transaction
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+
+# A pledge counts as stale when nothing has been recorded on it for this long.
+STALE_AFTER = timedelta(days=365)
+
+
+class Status(models.TextChoices):
+    """The status vocabulary.
+
+    The first five are the Open Government Partnership's completion scale;
+    the last three cover standing commitments, blocked ones and replaced ones.
+    """
+
+    NO_INFORMATION = "no_information", "No information"
+    NOT_STARTED = "not_started", "Not started"
+    LIMITED = "limited", "Limited"
+    SUBSTANTIAL = "substantial", "Substantial"
+    COMPLETE = "complete", "Complete"
+    ONGOING = "ongoing", "Ongoing"
+    STALLED = "stalled", "Stalled"
+    SUPERSEDED = "superseded", "Superseded"
+
+    @property
+    def definition(self):
+        return STATUS_DEFINITIONS[self]
+
+    @property
+    def colour(self):
+        return STATUS_COLOURS[self]
+
+
+STATUS_DEFINITIONS = {
+    Status.NO_INFORMATION: "No evidence has been recorded about implementation yet.",
+    Status.NOT_STARTED: "Evidence shows that implementation has not begun.",
+    Status.LIMITED: "Implementation has begun, but only a small part of the pledge is met.",
+    Status.SUBSTANTIAL: "Much of the pledge is met, but not all of it.",
+    Status.COMPLETE: "The pledge's own words are fully met.",
+    Status.ONGOING: "A standing commitment that is being honoured, with documented activity.",
+    Status.STALLED: "Work began but is blocked, with no progress recorded.",
+    Status.SUPERSEDED: "Replaced by a later commitment or overtaken by events.",
+}
+
+# Colours for charts and badges; each passes WCAG AA (4.5:1) against white text.
+STATUS_COLOURS = {
+    Status.NO_INFORMATION: "#5f6368",
+    Status.NOT_STARTED: "#9b1c1c",
+    Status.LIMITED: "#a14a00",
+    Status.SUBSTANTIAL: "#1d6f42",
+    Status.COMPLETE: "#0b5394",
+    Status.ONGOING: "#2f6b6b",
+    Status.STALLED: "#6b2d75",
+    Status.SUPERSEDED: "#4a4a4a",
+}
+
+
+class UpdateKind(models.TextChoices):
+    SELF_REPORT = "self_report", "Self-report by a party"
+    INDEPENDENT_ASSESSMENT = "independent_assessment", "Independent assessment"
+
+
+class Timeframe(models.TextChoices):
+    # ASEM paragraph 9 sets the first two; everything else is unspecified.
+    SHORT_TO_MEDIUM = "short_to_medium", "Short to medium term"
+    LONG_TERM = "long_term", "Long term"
+    UNSPECIFIED = "unspecified", "Unspecified"
+
+
+def normalise_for_quote(text):
+    """Fold the differences a verbatim check should forgive: white space
+    (including non-breaking spaces) and typographic quotes and apostrophes."""
+    text = (
+        text.replace("\u201c", '"')
+        .replace("\u201d", '"')
+        .replace("\u2018", "'")
+        .replace("\u2019", "'")
+    )
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+class SourceDocument(models.Model):
+    """An international text whose commitments the tracker follows."""
+
+    slug = models.SlugField("slug", unique=True, max_length=80)
+    title = models.CharField("title", max_length=300)
+    short_title = models.CharField("short title", max_length=80)
+    issuing_body = models.CharField("issuing body", max_length=200)
+    place = models.CharField("place", max_length=120)
+    date_adopted = models.DateField(
+        "date adopted", help_text="The day the text was agreed or issued."
+    )
+    date_published = models.DateField("date published", null=True, blank=True)
+    url = models.URLField("official URL", blank=True)
+    text = models.TextField(
+        "full text", help_text="The whole text, verbatim, as the source publishes it."
+    )
+    preamble = models.TextField(
+        "preamble",
+        blank=True,
+        help_text="Introductory words before the first numbered paragraph, if any.",
+    )
+
+    class Meta:
+        ordering = ["date_adopted", "slug"]
+        verbose_name = "source document"
+
+    def __str__(self):
+        return self.short_title
+
+    def get_absolute_url(self):
+        return reverse("source-detail", args=[self.slug])
+
+
+class Paragraph(models.Model):
+    """One paragraph of a source text, numbered as the text numbers it or,
+    for an unnumbered text, in reading order."""
+
+    document = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.CASCADE,
+        related_name="paragraphs",
+        verbose_name="document",
+    )
+    number = models.PositiveSmallIntegerField("number")
+    section = models.CharField(
+        "section heading",
+        max_length=120,
+        blank=True,
+        help_text="The heading this paragraph stands under, e.g. 'Further Work'.",
+    )
+    text = models.TextField("text")
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"],
+                name="paragraph_number_unique_per_document",
+                violation_error_message="This document already has a paragraph with that number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document.short_title} ¶{self.number}"
+
+    def get_absolute_url(self):
+        return f"{self.document.get_absolute_url()}#{self.anchor}"
+
+    @property
+    def anchor(self):
+        return f"p{self.number}"
+
+
+class Theme(models.Model):
+    """A subject area that pledges are filtered by."""
+
+    slug = models.SlugField("slug", unique=True, max_length=80)
+    name = models.CharField("name", max_length=120, unique=True)
+    description = models.TextField("description")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("pledge-list") + f"?theme={self.slug}"
+
+
+class Actor(models.Model):
+    """Who made or carries a pledge: a body, a group of partners, an organisation."""
+
+    class Kind(models.TextChoices):
+        GROUP_OF_STATES = "group_of_states", "Group of states"
+        INTERGOVERNMENTAL_BODY = "intergovernmental_body", "Intergovernmental body or forum"
+        UN_SYSTEM = "un_system", "United Nations system"
+        REGIONAL_ORGANIZATION = "regional_organization", "Regional organization"
+        OFFICIALS = "officials", "Officials or working level"
+        STATE = "state", "State"
+
+    slug = models.SlugField("slug", unique=True, max_length=80)
+    name = models.CharField("name", max_length=200, unique=True)
+    kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Instrument(models.Model):
+    """A resolution, convention, charter or programme that pledges cite.
+
+    One row per instrument, so that resolution 1373 links the pledges of both
+    texts that concern it."""
+
+    class Kind(models.TextChoices):
+        SC_RESOLUTION = "sc_resolution", "Security Council resolution"
+        GA_RESOLUTION = "ga_resolution", "General Assembly resolution"
+        CHARTER = "charter", "Charter"
+        CONVENTION = "convention", "Convention"
+        DRAFT_CONVENTION = "draft_convention", "Draft convention (under negotiation)"
+        PROGRAMME = "programme", "Programme or action plan"
+        MECHANISM = "mechanism", "Mechanism or body"
+
+    slug = models.SlugField("slug", unique=True, max_length=80)
+    name = models.CharField("name", max_length=250, unique=True)
+    symbol = models.CharField(
+        "document symbol", max_length=60, blank=True, help_text="e.g. S/RES/1373 (2001)"
+    )
+    kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(
+        "year", null=True, blank=True, help_text="Year adopted; blank while still a draft."
+    )
+    url = models.URLField("official URL", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PledgeQuerySet(models.QuerySet):
+    def stale(self, today=None):
+        """Pledges with no update at all, or none whose as_of is within the last year."""
+        today = today or timezone.localdate()
+        cutoff = today - STALE_AFTER
+        return self.filter(Q(last_update_as_of__isnull=True) | Q(last_update_as_of__lt=cutoff))
+
+    def not_stale(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(last_update_as_of__gte=today - STALE_AFTER)
+
+    def status_counts(self):
+        """``{status value: number of pledges}`` in one query, every status present."""
+        counts = dict.fromkeys(Status.values, 0)
+        rows = self.order_by().values_list("current_status").annotate(n=Count("pk"))
+        counts.update(rows)
+        return counts
+
+    def with_computed_status(self):
+        """Annotate ``computed_status`` and ``computed_last_update`` straight from
+        the updates. The maintained columns must always equal these; tests and
+        ``refresh_all_statuses()`` use them."""
+        latest_overall = StatusUpdate.objects.overall().filter(pledge=OuterRef("pk")).newest_first()
+        latest_any = StatusUpdate.objects.recorded().filter(pledge=OuterRef("pk")).newest_first()
+        return self.annotate(
+            computed_status=Coalesce(
+                Subquery(latest_overall.values("status")[:1]), Value(Status.NO_INFORMATION)
+            ),
+            computed_last_update=Subquery(latest_any.values("as_of")[:1]),
+        )
+
+    def with_relations(self):
+        """Everything a list row shows, without a query per row."""
+        return self.select_related("source").prefetch_related("themes", "actors", "instruments")
+
+
+class Pledge(models.Model):
+    """One commitment, pledge, reaffirmation, agreed need or agreed next step,
+    at clause level, quoted verbatim from its source text."""
+
+    ref = models.CharField(
+        "reference",
+        max_length=60,
+        unique=True,
+        help_text="Stable citation code used in URLs, e.g. asem-2002-3.2.",
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9]+(?:[-.][a-z0-9]+)*\Z",
+                "Use lower-case letters, digits, hyphens and dots, e.g. asem-2002-3.2.",
+            )
+        ],
+    )
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, related_name="pledges", verbose_name="source"
+    )
+    paragraph = models.PositiveSmallIntegerField(
+        "paragraph", help_text="The number of the paragraph the quote stands in."
+    )
+    quote = models.TextField("quote", help_text="The exact words of the text.")
+    title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
+    themes = models.ManyToManyField(Theme, related_name="pledges", blank=True)
+    actors = models.ManyToManyField(Actor, related_name="pledges", blank=True)
+    instruments = models.ManyToManyField(Instrument, related_name="pledges", blank=True)
+    timeframe = models.CharField(
+        "timeframe", max_length=20, choices=Timeframe.choices, default=Timeframe.UNSPECIFIED
+    )
+    # Maintained by refresh_status(); see the module docstring for why.
+    current_status = models.CharField(
+        "current status",
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NO_INFORMATION,
+        editable=False,
+    )
+    last_update_as_of = models.DateField(
+        "last update",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The as_of date of the most recent update of any kind.",
+    )
+    created = models.DateTimeField("created", auto_now_add=True)
+    updated = models.DateTimeField("updated", auto_now=True)
+
+    objects = PledgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source__date_adopted", "paragraph", "ref"]
+        indexes = [
+            # /pledges/?status=… and the status facet counts filter on it.
+            models.Index(fields=["current_status"], name="pledge_current_status_idx"),
+            # /pledges/?stale=yes, ?updated_after/before and ordering=last update.
+            models.Index(fields=["last_update_as_of"], name="pledge_last_update_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.ref}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("pledge-detail", args=[self.ref])
+
+    @property
+    def status_definition(self):
+        return Status(self.current_status).definition
+
+    @property
+    def status_label(self):
+        return Status(self.current_status).label
+
+    @property
+    def is_stale(self):
+        if self.last_update_as_of is None:
+            return True
+        return self.last_update_as_of < timezone.localdate() - STALE_AFTER
+
+    def paragraph_object(self):
+        return self.source.paragraphs.filter(number=self.paragraph).first()
+
+    def clean(self):
+        super().clean()
+        if not self.source_id:
+            return
+        paragraph = self.source.paragraphs.filter(number=self.paragraph).first()
+        if paragraph is None:
+            raise ValidationError(
+                {"paragraph": f"{self.source} has no paragraph {self.paragraph}."}
+            )
+        if self.quote and normalise_for_quote(self.quote) not in normalise_for_quote(
+            paragraph.text
+        ):
+            raise ValidationError(
+                {
+                    "quote": f"The quote is not a verbatim span of paragraph {self.paragraph} "
+                    f"of {self.source}. Copy the words exactly as the text has them."
+                }
+            )
+
+    def latest_overall_update(self):
+        return (
+            self.updates.overall()
+            .order_by("-as_of", "-created", "-pk")
+            .only("status", "as_of")
+            .first()
+        )
+
+    def refresh_status(self):
+        """Recompute ``current_status`` and ``last_update_as_of`` from the updates
+        and save just those columns."""
+        latest = self.latest_overall_update()
+        self.current_status = latest.status if latest else Status.NO_INFORMATION
+        self.last_update_as_of = self.updates.recorded().aggregate(last=models.Max("as_of"))["last"]
+        # update(), not save(): it must not bump `updated` (a pledge edit) or
+        # trigger history for what is derived data.
+        Pledge.objects.filter(pk=self.pk).update(
+            current_status=self.current_status, last_update_as_of=self.last_update_as_of
+        )
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def recorded(self):
+        """Updates that count. (A hook for withdrawn updates, which will not.)"""
+        return self
+
+    def overall(self):
+        """Updates about the pledge as a whole rather than one actor's part in it."""
+        return self.recorded().filter(actor__isnull=True)
+
+    def newest_first(self):
+        return self.order_by("-as_of", "-created", "-pk")
+
+    def for_timeline(self):
+        return self.select_related("actor", "author", "pledge").newest_first()
+
+
+def validate_http_url(value):
+    URLValidator(
+        schemes=["http", "https"],
+        message="Enter a web address that starts with http:// or https://.",
+    )(value)
+
+
+class StatusUpdate(models.Model):
+    """One observation of how far a pledge has been implemented, as of a date."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="updates", verbose_name="pledge"
+    )
+    status = models.CharField("status", max_length=20, choices=Status.choices)
+    as_of = models.DateField(
+        "as of", help_text="The date the observation refers to, not the day it is entered."
+    )
+    summary = models.TextField("summary", help_text="What happened, in your own words.")
+    evidence_url = models.URLField(
+        "evidence URL", max_length=500, blank=True, validators=[validate_http_url]
+    )
+    evidence_reference = models.CharField(
+        "evidence reference",
+        max_length=120,
+        blank=True,
+        help_text="A document symbol such as A/RES/59/290.",
+    )
+    kind = models.CharField("kind", max_length=30, choices=UpdateKind.choices)
+    actor = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="status_updates",
+        verbose_name="actor",
+        help_text="Whose implementation this concerns; leave blank for the pledge as a whole.",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="status_updates",
+        verbose_name="author",
+    )
+    created = models.DateTimeField("created", default=timezone.now, editable=False)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "-created", "-pk"]
+        indexes = [
+            # Pledge.latest_overall_update() and every pledge timeline:
+            # WHERE pledge_id = … ORDER BY as_of DESC, created DESC.
+            models.Index(
+                fields=["pledge", "-as_of", "-created"], name="update_pledge_timeline_idx"
+            ),
+            # The dashboard's "latest updates" and the all-updates feed.
+            models.Index(fields=["-as_of", "-created"], name="update_latest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge.ref} {self.get_status_display()} as of {self.as_of}"
+
+    def save(self, *args, **kwargs):
+        # The post_save handler refreshes the pledge's maintained status; the
+        # atomic block puts that refresh in the same transaction as this row.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.pledge.get_absolute_url()}#update-{self.pk}"
+
+    @property
+    def status_definition(self):
+        return Status(self.status).definition
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        today = timezone.localdate()
+        if self.as_of and self.as_of > today:
+            errors["as_of"] = (
+                f"The date {self.as_of:%d %B %Y} is in the future; record what has "
+                "already happened."
+            )
+        elif self.as_of and self.pledge_id is not None:
+            # pledge_id is None while a new pledge and its first updates are
+            # validated together in the admin; its source is checked then.
+            adopted = self.pledge.source.date_adopted
+            if self.as_of < adopted:
+                errors["as_of"] = (
+                    f"The date is before {self.pledge.source.short_title} was adopted "
+                    f"({adopted:%d %B %Y})."
+                )
+        if not self.evidence_url and not self.evidence_reference.strip():
+            errors["evidence_url"] = "Give the evidence: a web address, a document symbol, or both."
+        if errors:
+            raise ValidationError(errors)
+
+
+def refresh_all_statuses(pledges=None):
+    """Recompute the maintained status columns of many pledges in one UPDATE,
+    for code that bulk-inserts updates (signals do not fire for bulk_create)."""
+    queryset = Pledge.objects.all() if pledges is None else pledges
+    computed = Pledge.objects.with_computed_status().filter(pk=OuterRef("pk"))
+    return queryset.update(
+        current_status=Subquery(computed.values("computed_status")[:1]),
+        last_update_as_of=Subquery(computed.values("computed_last_update")[:1]),
+    )
