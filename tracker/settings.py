@@ -72,6 +72,9 @@ WSGI_APPLICATION = "tracker.wsgi.application"
 # The embedded default is an SQLite file inside the project (git-ignored).
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 
+# `loaddata pledges` and `loaddata history` find their files here.
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
