@@ -21,7 +21,7 @@ from tracker.models import (
 _sequence = itertools.count(1)
 
 
-def make_source(**fields):
+def make_source(with_paragraphs=True, **fields):
     n = next(_sequence)
     defaults = {
         "slug": f"source-{n}",
@@ -34,7 +34,7 @@ def make_source(**fields):
     }
     defaults.update(fields)
     source = SourceDocument.objects.create(**defaults)
-    if "paragraphs" not in fields:
+    if with_paragraphs:
         Paragraph.objects.create(document=source, number=1, text="We pledge to do the first thing.")
         Paragraph.objects.create(
             document=source, number=2, text="We pledge to do the second thing."
@@ -104,3 +104,54 @@ def make_update(pledge, author=None, **fields):
     }
     defaults.update(fields)
     return StatusUpdate.objects.create(pledge=pledge, author=author or make_user(), **defaults)
+
+
+def populate(pledge_count, updates_per_pledge=3):
+    """A data set of ``pledge_count`` pledges over two sources, each tagged with
+    themes, actors and an instrument and carrying ``updates_per_pledge`` updates.
+    Bulk inserts keep it fast at 200+ pledges; statuses are then recomputed in
+    one statement, as any bulk loader must."""
+    from tracker.models import refresh_all_statuses
+
+    sources = [make_source(), make_source()]
+    themes = [make_theme() for _ in range(3)]
+    actors = [make_actor() for _ in range(2)]
+    instrument = make_instrument()
+    author = make_user()
+    statuses = [Status.LIMITED, Status.ONGOING, Status.COMPLETE, Status.STALLED]
+    start = next(_sequence)
+    pledges = Pledge.objects.bulk_create(
+        Pledge(
+            ref=f"bulk-{start}-{i}",
+            source=sources[i % 2],
+            paragraph=1,
+            quote="We pledge to do the first thing.",
+            title=f"Bulk pledge {i}",
+        )
+        for i in range(pledge_count)
+    )
+    Pledge.themes.through.objects.bulk_create(
+        Pledge.themes.through(pledge=p, theme=themes[i % 3]) for i, p in enumerate(pledges)
+    )
+    Pledge.actors.through.objects.bulk_create(
+        Pledge.actors.through(pledge=p, actor=actors[i % 2]) for i, p in enumerate(pledges)
+    )
+    Pledge.instruments.through.objects.bulk_create(
+        Pledge.instruments.through(pledge=p, instrument=instrument) for p in pledges
+    )
+    StatusUpdate.objects.bulk_create(
+        StatusUpdate(
+            pledge=p,
+            status=statuses[(i + j) % 4],
+            as_of=date(2004 + j, 1 + i % 12, 1),
+            summary=f"Update {j} on pledge {i}.",
+            evidence_reference=f"A/{i}/{j}",
+            kind=UpdateKind.INDEPENDENT_ASSESSMENT,
+            author=author,
+            actor=actors[0] if j == 1 else None,
+        )
+        for i, p in enumerate(pledges)
+        for j in range(updates_per_pledge)
+    )
+    refresh_all_statuses()
+    return {"sources": sources, "themes": themes, "actors": actors, "instrument": instrument}

@@ -143,9 +143,3 @@ def test_status_counts_include_every_status_in_one_query(django_assert_num_queri
     assert counts[Status.COMPLETE] == 1
     assert counts[Status.NO_INFORMATION] == 1
     assert set(counts) == set(Status.values)
-
-
-def test_every_status_has_a_definition_and_a_colour():
-    for status in Status:
-        assert status.definition
-        assert status.colour.startswith("#")

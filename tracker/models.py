@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -258,6 +258,11 @@ class PledgeQuerySet(models.QuerySet):
         cutoff = today - STALE_AFTER
         return self.filter(Q(last_update_as_of__isnull=True) | Q(last_update_as_of__lt=cutoff))
 
+    def most_neglected_first(self):
+        """Never-updated pledges first, then by oldest last update (explicit
+        about NULLs: PostgreSQL and SQLite sort them differently by default)."""
+        return self.order_by(F("last_update_as_of").asc(nulls_first=True), "ref")
+
     def not_stale(self, today=None):
         today = today or timezone.localdate()
         return self.filter(last_update_as_of__gte=today - STALE_AFTER)
@@ -285,6 +290,11 @@ class PledgeQuerySet(models.QuerySet):
     def with_relations(self):
         """Everything a list row shows, without a query per row."""
         return self.select_related("source").prefetch_related("themes", "actors", "instruments")
+
+
+class PledgeManager(models.Manager.from_queryset(PledgeQuerySet)):
+    def get_by_natural_key(self, ref):
+        return self.get(ref=ref)
 
 
 class Pledge(models.Model):
@@ -335,7 +345,7 @@ class Pledge(models.Model):
     created = models.DateTimeField("created", auto_now_add=True)
     updated = models.DateTimeField("updated", auto_now=True)
 
-    objects = PledgeQuerySet.as_manager()
+    objects = PledgeManager()
 
     class Meta:
         ordering = ["source__date_adopted", "paragraph", "ref"]
@@ -352,13 +362,14 @@ class Pledge(models.Model):
     def get_absolute_url(self):
         return reverse("pledge-detail", args=[self.ref])
 
-    @property
-    def status_definition(self):
-        return Status(self.current_status).definition
+    def natural_key(self):
+        # Fixtures cite pledges by ref (["asem-2002-3.7"]), which never changes.
+        return (self.ref,)
 
     @property
-    def status_label(self):
-        return Status(self.current_status).label
+    def status_choice(self):
+        """The current status as a ``Status`` member, with label, definition and colour."""
+        return Status(self.current_status)
 
     @property
     def is_stale(self):
@@ -407,6 +418,11 @@ class Pledge(models.Model):
         Pledge.objects.filter(pk=self.pk).update(
             current_status=self.current_status, last_update_as_of=self.last_update_as_of
         )
+
+
+# The account that authors the shipped historical record (fixtures/history.json).
+# It has an unusable password, so nobody can sign in as it.
+HISTORICAL_RECORD_USERNAME = "historical-record"
 
 
 class StatusUpdateQuerySet(models.QuerySet):
@@ -497,8 +513,12 @@ class StatusUpdate(models.Model):
         return f"{self.pledge.get_absolute_url()}#update-{self.pk}"
 
     @property
-    def status_definition(self):
-        return Status(self.status).definition
+    def status_choice(self):
+        return Status(self.status)
+
+    @property
+    def is_historical_record(self):
+        return self.author.get_username() == HISTORICAL_RECORD_USERNAME
 
     def clean(self):
         super().clean()

@@ -1,6 +1,29 @@
+"""URL map. The public paths are a contract that links, exports and checks rely on."""
+
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from tracker import exports, feeds, views
+
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("pledges/", views.pledge_list, name="pledge-list"),
+    path("pledges/export.csv", exports.pledges_csv, name="pledge-export-csv"),
+    path("pledges/<str:ref>/", views.pledge_detail, name="pledge-detail"),
+    path("pledges/<str:ref>/updates/new/", views.update_create, name="update-create"),
+    path("pledges/<str:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
+    path("updates/export.csv", exports.updates_csv, name="update-export-csv"),
+    path("updates/feed/", feeds.AllUpdatesFeed(), name="update-feed"),
+    path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
+    path("themes/", views.theme_list, name="theme-list"),
+    path("themes/<slug:slug>/feed/", feeds.ThemeUpdatesFeed(), name="theme-feed"),
+    path("api/pledges/", exports.pledges_api, name="api-pledge-list"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -10,9 +10,7 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
 
-from tracker.models import SourceDocument, StatusUpdate
-
-HISTORY_AUTHOR = "historical-record"
+from tracker.models import HISTORICAL_RECORD_USERNAME, SourceDocument, StatusUpdate
 
 
 class Command(BaseCommand):
@@ -33,7 +31,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Loaded the pledges of both texts."))
             if not options["no_history"]:
                 call_command("loaddata", "history", verbosity=0)
-                total = StatusUpdate.objects.filter(author__username=HISTORY_AUTHOR).count()
+                total = StatusUpdate.objects.filter(
+                    author__username=HISTORICAL_RECORD_USERNAME
+                ).count()
                 self.stdout.write(
                     self.style.SUCCESS(f"Loaded the historical record ({total} status updates).")
                 )

@@ -1,0 +1,76 @@
+"""/: status by theme and by source as server-drawn bars, latest updates,
+stale pledges, totals."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_pledge, make_source, make_theme, make_update, populate
+from tracker.models import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_draws_a_bar_per_theme_with_segments_per_status(client):
+    theme = make_theme(name="Human rights")
+    make_update(make_pledge(themes=[theme]), status=Status.COMPLETE)
+    make_pledge(themes=[theme])
+    response = client.get("/")
+    assert response.status_code == 200
+    row = next(r for r in response.context["theme_rows"] if r.object == theme)
+    assert row.total == 2
+    assert {s["status"]: s["width"] for s in row.bar.segments} == {
+        Status.NO_INFORMATION: 50.0,
+        Status.COMPLETE: 50.0,
+    }
+    assert 'aria-label="Human rights: 1 no information, 1 complete"' in response.text
+    assert "<svg" in response.text and "<script" not in response.text
+
+
+def test_it_totals_pledges_per_source(client):
+    source = make_source(short_title="ASEM 2002")
+    make_pledge(source=source)
+    make_pledge(source=source)
+    make_pledge()
+    response = client.get("/")
+    totals = {row.label: row.total for row in response.context["source_rows"]}
+    assert totals["ASEM 2002"] == 2
+    assert response.context["pledge_total"] == 3
+
+
+def test_it_lists_the_latest_updates_newest_first(client):
+    pledge = make_pledge()
+    make_update(pledge, as_of=date(2004, 1, 1), summary="Older news")
+    make_update(pledge, as_of=date(2009, 1, 1), summary="Newer news")
+    text = client.get("/").text
+    assert text.index("Newer news") < text.index("Older news")
+
+
+def test_it_lists_stale_pledges_oldest_first(client):
+    fresh = make_pledge(title="Fresh pledge")
+    make_update(fresh, as_of=timezone.localdate() - timedelta(days=10))
+    old = make_pledge(title="Old pledge")
+    make_update(old, as_of=date(2004, 1, 1))
+    never = make_pledge(title="Never updated pledge")
+    response = client.get("/")
+    assert list(response.context["stale_pledges"]) == [never, old]
+    assert response.context["stale_total"] == 2
+    assert "never updated" in response.text
+
+
+def test_an_empty_database_shows_empty_states(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "No status update has been recorded yet." in response.text
+    assert "No source texts yet." in response.text
+
+
+@pytest.mark.parametrize("pledge_count", [10, 200])
+def test_query_count_does_not_grow_with_the_data(
+    client, django_assert_max_num_queries, pledge_count
+):
+    populate(pledge_count)
+    with django_assert_max_num_queries(7):
+        response = client.get("/")
+    assert response.status_code == 200

@@ -1,0 +1,120 @@
+"""/pledges/<ref>/: quote and citation, tags, instruments across texts, the
+current status with its definition, and the timeline newest first."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    make_actor,
+    make_instrument,
+    make_pledge,
+    make_source,
+    make_theme,
+    make_update,
+    populate,
+)
+from tracker.models import Pledge, Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pledge():
+    res1373 = make_instrument(slug="sc-res-1373", name="Security Council resolution 1373")
+    pledge = make_pledge(
+        ref="asem-2002-1.1",
+        title="Do the first thing",
+        themes=[make_theme(name="Human rights", slug="human-rights")],
+        actors=[make_actor(name="ASEM Leaders")],
+        instruments=[res1373],
+    )
+    other_text = make_source(slug="un-2003", short_title="UN 2003", date_adopted=date(2003, 7, 30))
+    make_pledge(ref="hlm5-2003-1.1", source=other_text, title="The UN side", instruments=[res1373])
+    return pledge
+
+
+def test_it_shows_the_quote_with_its_citation(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert response.status_code == 200
+    assert "We pledge to do the first thing." in response.text
+    source_link = reverse("source-detail", args=[pledge.source.slug]) + "#p1"
+    assert f'href="{source_link}"' in response.text
+    assert "paragraph 1" in response.text
+
+
+def test_it_shows_tags_and_links_them_to_the_filtered_list(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert 'href="/pledges/?theme=human-rights"' in response.text
+    assert "ASEM Leaders" in response.text
+
+
+def test_an_instrument_lists_the_other_pledges_that_cite_it_across_texts(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert "Security Council resolution 1373" in response.text
+    assert 'href="/pledges/hlm5-2003-1.1/"' in response.text
+    assert "UN 2003" in response.text
+    # ...and not the pledge itself.
+    assert response.text.count('href="/pledges/asem-2002-1.1/"') == 0
+
+
+def test_the_timeline_is_newest_first_with_every_field(client, pledge):
+    actor = make_actor(name="European Union")
+    make_update(pledge, status=Status.LIMITED, as_of=date(2003, 1, 1), summary="Early steps.")
+    make_update(
+        pledge,
+        status=Status.COMPLETE,
+        as_of=date(2007, 7, 7),
+        summary="Entered into force.",
+        evidence_reference="A/RES/59/290",
+        actor=actor,
+    )
+    make_update(pledge, status=Status.SUBSTANTIAL, as_of=date(2005, 4, 13), summary="Adopted.")
+    response = client.get(pledge.get_absolute_url())
+    text = response.text
+    assert text.index("Entered into force.") < text.index("Adopted.") < text.index("Early steps.")
+    assert "7 July 2007" in text
+    assert "concerns European Union" in text
+    assert "A/RES/59/290" in text
+    assert 'href="https://www.un.org/example"' in text
+    assert "Independent assessment" in text
+
+
+def test_the_current_status_is_shown_with_its_definition(client, pledge):
+    make_update(pledge, status=Status.STALLED, as_of=date(2010, 1, 1))
+    response = client.get(pledge.get_absolute_url())
+    assert Status.STALLED.definition in response.text
+
+
+def test_a_pledge_without_updates_says_so(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert "No status update has been recorded for this pledge yet" in response.text
+    assert Status.NO_INFORMATION.definition in response.text
+
+
+def test_it_links_its_atom_feed(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert f'href="{reverse("pledge-feed", args=[pledge.ref])}"' in response.text
+
+
+def test_an_unknown_ref_is_a_404(client):
+    assert client.get("/pledges/no-such-ref/").status_code == 404
+
+
+def test_the_log_link_depends_on_the_permission(client, pledge, superuser):
+    assert "Sign in to log a status update" in client.get(pledge.get_absolute_url()).text
+    client.force_login(superuser)
+    assert "Log a status update" in client.get(pledge.get_absolute_url()).text
+
+
+@pytest.mark.parametrize("pledge_count", [10, 200])
+def test_query_count_does_not_grow_with_the_data(
+    client, django_assert_max_num_queries, pledge_count
+):
+    populate(pledge_count, updates_per_pledge=5)
+    pledge = Pledge.objects.order_by("ref").first()
+    # pledge+source, themes, actors, instruments, citing pledges, timeline.
+    with django_assert_max_num_queries(6):
+        response = client.get(pledge.get_absolute_url())
+    assert response.status_code == 200

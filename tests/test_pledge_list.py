@@ -1,0 +1,244 @@
+"""/pledges/: every filter parameter, facet counts with combined filters,
+pagination, bad input (never a 500) and a query count that does not grow."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    make_actor,
+    make_instrument,
+    make_pledge,
+    make_source,
+    make_theme,
+    make_update,
+    populate,
+)
+from tracker.models import Status, Timeframe
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("pledge-list")
+
+
+def refs(response):
+    return [pledge.ref for pledge in response.context["page"].object_list]
+
+
+@pytest.fixture
+def world():
+    """Three pledges that differ on every filtered dimension."""
+    un_source = make_source(slug="un-2003", date_adopted=date(2003, 7, 30))
+    rights, crime = make_theme(slug="human-rights"), make_theme(slug="organized-crime")
+    ctc, asean = make_actor(slug="ctc"), make_actor(slug="asean")
+    res1373 = make_instrument(slug="sc-res-1373")
+    a = make_pledge(
+        ref="a-1.1",
+        title="Alpha terrorism pledge",
+        themes=[rights],
+        actors=[ctc],
+        instruments=[res1373],
+        timeframe=Timeframe.SHORT_TO_MEDIUM,
+    )
+    b = make_pledge(
+        ref="b-2.1",
+        title="Bravo crime pledge",
+        themes=[crime],
+        actors=[asean],
+        paragraph=2,
+        quote="We pledge to do the second thing.",
+    )
+    c = make_pledge(
+        ref="c-1.1",
+        source=un_source,
+        title="Charlie both",
+        themes=[rights, crime],
+        instruments=[res1373],
+        timeframe=Timeframe.LONG_TERM,
+    )
+    make_update(a, status=Status.COMPLETE, as_of=date(2005, 4, 13), summary="Convention adopted.")
+    make_update(b, status=Status.STALLED, as_of=date(2010, 1, 1), summary="Negotiations blocked.")
+    return {"a": a, "b": b, "c": c, "un_source": un_source}
+
+
+def test_it_lists_every_pledge_without_filters(client, world):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert sorted(refs(response)) == ["a-1.1", "b-2.1", "c-1.1"]
+    assert "3 pledges" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("theme=human-rights", ["a-1.1", "c-1.1"]),
+        ("theme=human-rights&theme=organized-crime", ["a-1.1", "b-2.1", "c-1.1"]),
+        ("source=un-2003", ["c-1.1"]),
+        ("status=complete", ["a-1.1"]),
+        ("status=complete&status=stalled", ["a-1.1", "b-2.1"]),
+        ("status=no_information", ["c-1.1"]),
+        ("actor=asean", ["b-2.1"]),
+        ("instrument=sc-res-1373", ["a-1.1", "c-1.1"]),
+        ("timeframe=long_term", ["c-1.1"]),
+        ("q=bravo", ["b-2.1"]),
+        ("q=BLOCKED", ["b-2.1"]),  # matches an update summary, case-insensitively
+        ("q=c-1.1", ["c-1.1"]),
+        ("updated_after=2006-01-01", ["b-2.1"]),
+        ("updated_before=2006-01-01", ["a-1.1"]),
+        ("stale=yes", ["a-1.1", "b-2.1", "c-1.1"]),
+        ("stale=no", []),
+        ("theme=human-rights&status=complete", ["a-1.1"]),
+    ],
+)
+def test_each_filter_parameter(client, world, query, expected):
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 200
+    assert sorted(refs(response)) == expected
+
+
+def test_blank_values_mean_no_filter(client, world):
+    response = client.get(f"{URL}?theme=&status=&source=&q=&updated_after=&stale=")
+    assert response.context["filter_errors"] == {}
+    assert len(refs(response)) == 3
+
+
+def test_a_theme_matching_twice_lists_the_pledge_once(client, world):
+    response = client.get(f"{URL}?theme=human-rights&theme=organized-crime")
+    assert refs(response).count("c-1.1") == 1
+    assert response.context["page"].paginator.count == 3
+
+
+def test_stale_no_keeps_recent_updates(client, world):
+    make_update(world["c"], as_of=date.today(), status=Status.LIMITED)
+    assert refs(client.get(f"{URL}?stale=no")) == ["c-1.1"]
+
+
+@pytest.mark.parametrize(
+    ("ordering", "expected"),
+    [
+        ("ref", ["a-1.1", "b-2.1", "c-1.1"]),
+        ("-ref", ["c-1.1", "b-2.1", "a-1.1"]),
+        ("title", ["a-1.1", "b-2.1", "c-1.1"]),
+        ("-title", ["c-1.1", "b-2.1", "a-1.1"]),
+        # The vocabulary's order: no information, ..., complete, ..., stalled.
+        ("status", ["c-1.1", "a-1.1", "b-2.1"]),
+        ("-status", ["b-2.1", "a-1.1", "c-1.1"]),
+        # Never-updated pledges come first ascending and last descending.
+        ("last_update", ["c-1.1", "a-1.1", "b-2.1"]),
+        ("-last_update", ["b-2.1", "a-1.1", "c-1.1"]),
+    ],
+)
+def test_ordering(client, world, ordering, expected):
+    assert refs(client.get(f"{URL}?ordering={ordering}")) == expected
+
+
+def facet(response, name):
+    return {option["value"]: option["count"] for option in response.context["facets"][name]}
+
+
+def test_facet_counts_use_the_other_active_filters(client, world):
+    response = client.get(f"{URL}?theme=human-rights&status=complete")
+    # Theme counts ignore the theme filter but respect the status filter.
+    assert facet(response, "theme") == {"human-rights": 1, "organized-crime": 0}
+    # Status counts ignore the status filter but respect the theme filter.
+    status_counts = facet(response, "status")
+    assert status_counts["complete"] == 1
+    assert status_counts["no_information"] == 1
+    assert status_counts["stalled"] == 0
+    # Source counts respect both.
+    source_counts = facet(response, "source")
+    assert source_counts["un-2003"] == 0
+    assert sum(source_counts.values()) == 1
+
+
+def test_facet_counts_are_shown_beside_the_options(client, world):
+    response = client.get(f"{URL}?source=un-2003")
+    assert 'id="theme-human-rights" checked' not in response.text
+    theme_counts = facet(response, "theme")
+    assert theme_counts == {"human-rights": 1, "organized-crime": 1}
+    assert 'aria-label="1 pledges"' in response.text
+
+
+def test_the_state_is_kept_in_the_form_and_chips(client, world):
+    response = client.get(f"{URL}?theme=human-rights&q=alpha&status=complete")
+    assert 'id="theme-human-rights" checked' in response.text
+    assert 'id="status-complete" checked' in response.text
+    assert 'value="alpha"' in response.text
+    chips = response.context["active_filters"]
+    assert {chip["value"] for chip in chips} == {"alpha", "Complete", world["a"].themes.get().name}
+    removing_theme = next(c for c in chips if c["value"] == world["a"].themes.get().name)
+    assert "theme=" not in removing_theme["remove_query"]
+    assert "q=alpha" in removing_theme["remove_query"]
+
+
+def test_an_empty_result_says_what_to_try(client, world):
+    response = client.get(f"{URL}?q=nothing-matches-this")
+    assert "No pledge matches these filters" in response.text
+    assert "Clear all" in response.text
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "message"),
+    [
+        ("theme=no-such-theme", "theme", "There is no theme"),
+        ("source=nowhere", "source", "There is no source"),
+        ("actor=nobody", "actor", "There is no actor"),
+        ("instrument=none", "instrument", "There is no instrument"),
+        ("status=done", "status", "is not a status"),
+        ("updated_after=2020-13-45", "updated_after", "Enter a date"),
+        ("updated_before=yesterday", "updated_before", "Enter a date"),
+        ("ordering=password", "ordering", "Select a valid choice"),
+        ("stale=maybe", "stale", "Select a valid choice"),
+        ("timeframe=soon", "timeframe", "Select a valid choice"),
+    ],
+)
+def test_bad_input_shows_a_form_error_and_keeps_the_other_filters(
+    client, world, query, param, message
+):
+    response = client.get(
+        f"{URL}?{query}&source=un-2003" if param != "source" else f"{URL}?{query}"
+    )
+    assert response.status_code == 200
+    assert message in " ".join(response.context["filter_errors"][param])
+    assert "Some filters were not applied" in response.text
+    if param != "source":
+        assert refs(response) == ["c-1.1"]  # the valid filter still applies
+
+
+@pytest.mark.parametrize(
+    ("page", "expected_number"),
+    [("2", 2), ("99", 2), ("-3", 1), ("0", 1), ("abc", 1), ("", 1), ("1e9", 1)],
+)
+def test_pages_past_the_end_or_below_one_show_the_nearest_valid_page(client, page, expected_number):
+    populate(30, updates_per_pledge=0)
+    response = client.get(f"{URL}?page={page}")
+    assert response.status_code == 200
+    assert response.context["page"].number == expected_number
+    assert len(response.context["page"].object_list) == (25 if expected_number == 1 else 5)
+
+
+def test_pagination_links_keep_the_filters(client):
+    data = populate(60, updates_per_pledge=1)
+    theme = data["themes"][0]
+    response = client.get(f"{URL}?theme={theme.slug}&ordering=-ref")
+    assert response.context["page"].paginator.count == 20
+    populate(0)
+    data2 = populate(60, updates_per_pledge=0)
+    response = client.get(f"{URL}?source={data2['sources'][0].slug}")
+    assert response.context["page"].paginator.num_pages == 2
+    assert f"source={data2['sources'][0].slug}&amp;page=2" in response.text
+
+
+@pytest.mark.parametrize("pledge_count", [10, 200])
+def test_query_count_does_not_grow_with_the_data(
+    client, django_assert_max_num_queries, pledge_count
+):
+    data = populate(pledge_count)
+    theme = data["themes"][0].slug
+    # Theme validation, count, page, themes prefetch, three facets, and the
+    # actor and instrument options: 9, whatever the number of pledges.
+    with django_assert_max_num_queries(9):
+        response = client.get(f"{URL}?theme={theme}&status=complete&status=ongoing&q=pledge")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count > 0

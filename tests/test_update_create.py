@@ -1,0 +1,138 @@
+"""/pledges/<ref>/updates/new/: who may log an update, validation with every
+typed value kept, CSRF, and the success path."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import make_actor, make_pledge, make_user
+from tracker.models import Status, StatusUpdate
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pledge():
+    return make_pledge(ref="asem-2002-1.1")
+
+
+@pytest.fixture
+def url(pledge):
+    return reverse("update-create", args=[pledge.ref])
+
+
+@pytest.fixture
+def reporter():
+    user = make_user("reporter", first_name="Rita", last_name="Reporter")
+    user.user_permissions.add(Permission.objects.get(codename="add_statusupdate"))
+    return user
+
+
+VALID = {
+    "status": "substantial",
+    "as_of": "2006-05-01",
+    "kind": "self_report",
+    "actor": "",
+    "summary": "Most of the programme ran.",
+    "evidence_url": "https://example.org/report.pdf",
+    "evidence_reference": "ASEM/2006/1",
+}
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+def test_a_signed_in_user_without_the_permission_is_sent_to_the_login_page(client, url):
+    client.force_login(make_user())
+    response = client.post(url, VALID)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert not StatusUpdate.objects.exists()
+    login_page = client.get(response["Location"])
+    assert "may not do what you asked" in login_page.text
+
+
+def test_a_user_with_the_permission_sees_the_form(client, url, reporter):
+    client.force_login(reporter)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="summary"' in response.text
+    assert Status.ONGOING.definition in response.text
+
+
+def test_a_valid_update_is_saved_and_shown(client, url, reporter, pledge):
+    client.force_login(reporter)
+    response = client.post(url, VALID, follow=True)
+    update = StatusUpdate.objects.get()
+    assert update.author == reporter
+    assert update.pledge == pledge
+    assert response.redirect_chain[-1][0] == f"/pledges/{pledge.ref}/#update-{update.pk}"
+    assert "Logged “Substantial”" in response.text
+    assert "Most of the programme ran." in response.text
+    pledge.refresh_from_db()
+    assert pledge.current_status == Status.SUBSTANTIAL
+
+
+def test_an_actor_can_be_chosen(client, url, reporter):
+    actor = make_actor(name="ASEAN")
+    client.force_login(reporter)
+    client.post(url, {**VALID, "actor": actor.pk})
+    assert StatusUpdate.objects.get().actor == actor
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"summary": "   "}, "summary", "a summary is required"),
+        ({"status": "finished"}, "status", "not one of the available choices"),
+        ({"as_of": "2005-13-45"}, "as_of", "Enter a date as YYYY-MM-DD"),
+        ({"as_of": "2001-01-01"}, "as_of", "before"),
+        ({"evidence_url": "ftp://example.org/x", "evidence_reference": ""}, "evidence_url", "http"),
+        ({"evidence_url": "", "evidence_reference": ""}, "evidence_url", "Give the evidence"),
+        ({"kind": ""}, "kind", "self-report or an assessment"),
+        ({"actor": "999999"}, "actor", "valid choice"),
+    ],
+)
+def test_invalid_input_is_refused_with_inline_messages_and_values_kept(
+    client, url, reporter, changes, field, message
+):
+    client.force_login(reporter)
+    data = {**VALID, **changes}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert not StatusUpdate.objects.exists()
+    assert message in " ".join(response.context["form"].errors[field])
+    assert "The update was not saved" in response.text
+    # Every other value the user typed is still in the form.
+    if field != "summary":
+        assert "Most of the programme ran." in response.text
+    if field != "as_of":
+        assert 'value="2006-05-01"' in response.text
+
+
+def test_a_future_date_is_refused(client, url, reporter):
+    client.force_login(reporter)
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client.post(url, {**VALID, "as_of": tomorrow})
+    assert "in the future" in " ".join(response.context["form"].errors["as_of"])
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_post_without_a_csrf_token_is_refused(url, reporter):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(reporter)
+    response = client.post(url, VALID)
+    assert response.status_code == 403
+    assert not StatusUpdate.objects.exists()
+
+
+def test_an_unknown_pledge_is_a_404(client, reporter):
+    client.force_login(reporter)
+    assert client.get("/pledges/nope/updates/new/").status_code == 404

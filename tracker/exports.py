@@ -1,0 +1,296 @@
+"""Data out: the pledge API and the CSV exports.
+
+All three take the same parameters as /pledges/ (through ``valid_filterset``)
+and stream their output, so that 100,000 pledges or a million updates never
+sit in memory at once. Rows come from ``QuerySet.iterator(chunk_size=…)``; with
+``prefetch_related`` Django prefetches once per chunk, so the number of
+queries grows with the number of chunks, never with the number of rows.
+
+Unlike the list page, which drops a bad parameter and shows a note beside the
+form, these answer 400: a script that asked for a filter must not silently get
+everything.
+"""
+
+import csv
+import json
+from datetime import date
+
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from tracker.filtersets import valid_filterset
+from tracker.models import Paragraph, Status, StatusUpdate
+
+API_CHUNK_SIZE = 500
+CSV_CHUNK_SIZE = 2000
+
+PLEDGE_CSV_COLUMNS = [
+    "ref",
+    "title",
+    "source",
+    "paragraph",
+    "quote",
+    "themes",
+    "actors",
+    "instruments",
+    "timeframe",
+    "current_status",
+    "last_update_as_of",
+    "latest_update_as_of",
+    "latest_update_status",
+    "latest_update_summary",
+    "latest_update_evidence_url",
+    "latest_update_evidence_reference",
+    "url",
+]
+
+UPDATE_CSV_COLUMNS = [
+    "pledge_ref",
+    "as_of",
+    "status",
+    "kind",
+    "actor",
+    "author",
+    "summary",
+    "evidence_url",
+    "evidence_reference",
+    "created",
+]
+
+# OWASP's list of characters that make a spreadsheet read a cell as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(value):
+    """Make one CSV cell safe to open in a spreadsheet.
+
+    A cell that begins with ``= + - @``, a tab or a carriage return would be
+    evaluated as a formula by Excel, LibreOffice or Google Sheets (CSV
+    injection); a leading single quote makes it plain text. ``None`` becomes an
+    empty cell and every other value its ``str()``.
+    """
+    if value is None:
+        return ""
+    value = str(value)
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def csv_cell(value):
+    """Dates and times in ISO 8601, then escaped."""
+    if isinstance(value, date):  # datetime is a subclass
+        value = value.isoformat()
+    return escape_formula(value)
+
+
+class Echo:
+    """A file-like object whose ``write`` returns what it is given, so that
+    ``csv.writer`` can format one row at a time for a streaming response."""
+
+    def write(self, value):
+        return value
+
+
+def updates_newest_first():
+    # The full history for the API, each update with its actor and author.
+    return StatusUpdate.objects.select_related("actor", "author").newest_first()
+
+
+def csv_response(rows, columns, basename):
+    """Stream ``rows`` (iterables of cell values) under a header row as an
+    attachment named after today's date."""
+    writer = csv.writer(Echo())
+
+    def lines():
+        yield writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([csv_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    filename = f"{basename}-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def plain_text_errors(errors):
+    lines = ["These parameters are not valid:"]
+    for name, messages in errors.items():
+        lines.extend(f"{name}: {message}" for message in messages)
+    return HttpResponse(
+        "\n".join(lines) + "\n", status=400, content_type="text/plain; charset=utf-8"
+    )
+
+
+def slugs(objects):
+    return "; ".join(item.slug for item in objects)
+
+
+def isoformat(value):
+    return value.isoformat() if value is not None else None
+
+
+# --- /api/pledges/ ---------------------------------------------------------------
+
+
+def pledge_to_json(pledge, request):
+    """The API's representation of one pledge; relations must be prefetched."""
+    status = Status(pledge.current_status)
+    source = pledge.source
+    # An unsaved Paragraph, only to reuse the model's anchor rule (#pN).
+    paragraph_url = Paragraph(document=source, number=pledge.paragraph).get_absolute_url()
+    return {
+        "ref": pledge.ref,
+        "url": request.build_absolute_uri(pledge.get_absolute_url()),
+        "title": pledge.title,
+        "quote": pledge.quote,
+        "source": {
+            "slug": source.slug,
+            "title": source.title,
+            "short_title": source.short_title,
+        },
+        "paragraph": pledge.paragraph,
+        "paragraph_url": request.build_absolute_uri(paragraph_url),
+        "timeframe": pledge.timeframe,
+        "themes": [{"slug": theme.slug, "name": theme.name} for theme in pledge.themes.all()],
+        "actors": [{"slug": actor.slug, "name": actor.name} for actor in pledge.actors.all()],
+        "instruments": [
+            {"slug": item.slug, "name": item.name, "symbol": item.symbol}
+            for item in pledge.instruments.all()
+        ],
+        "current_status": {
+            "value": status.value,
+            "label": status.label,
+            "definition": status.definition,
+        },
+        "last_update_as_of": isoformat(pledge.last_update_as_of),
+        "created": isoformat(pledge.created),
+        "updated": isoformat(pledge.updated),
+        "updates": [
+            {
+                "as_of": isoformat(update.as_of),
+                "status": update.status,
+                "kind": update.kind,
+                "actor": update.actor.slug if update.actor_id else None,
+                "author": update.author.username,
+                "summary": update.summary,
+                "evidence_url": update.evidence_url,
+                "evidence_reference": update.evidence_reference,
+                "created": isoformat(update.created),
+            }
+            for update in pledge.updates.all()
+        ],
+    }
+
+
+def pledges_api(request):
+    """``{"count": N, "results": [...]}`` for the pledges the filters select,
+    in the list page's order, each with its full update history."""
+    filterset, errors = valid_filterset(request.GET)
+    if errors:
+        return JsonResponse(
+            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
+        )
+    # Ordering (including search relevance) is the FilterSet's; adding
+    # relations keeps it.
+    pledges = filterset.qs.select_related("source").prefetch_related(
+        "themes",
+        "actors",
+        "instruments",
+        Prefetch("updates", queryset=updates_newest_first()),
+    )
+    # Counted before the first byte goes out, so a database error is still a
+    # proper 500 rather than a truncated document.
+    count = pledges.count()
+
+    def chunks():
+        yield f'{{"count": {count}, "results": ['
+        separator = ""
+        for pledge in pledges.iterator(chunk_size=API_CHUNK_SIZE):
+            data = json.dumps(pledge_to_json(pledge, request), ensure_ascii=False)
+            yield separator + data
+            separator = ", "
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
+
+
+# --- /pledges/export.csv ----------------------------------------------------------
+
+
+def pledge_csv_rows(pledges, request):
+    for pledge in pledges:
+        latest = pledge.latest_updates[0] if pledge.latest_updates else None
+        yield [
+            pledge.ref,
+            pledge.title,
+            pledge.source.slug,
+            pledge.paragraph,
+            pledge.quote,
+            slugs(pledge.themes.all()),
+            slugs(pledge.actors.all()),
+            slugs(pledge.instruments.all()),
+            pledge.timeframe,
+            pledge.current_status,
+            pledge.last_update_as_of,
+            latest.as_of if latest else None,
+            latest.status if latest else None,
+            latest.summary if latest else None,
+            latest.evidence_url if latest else None,
+            latest.evidence_reference if latest else None,
+            request.build_absolute_uri(pledge.get_absolute_url()),
+        ]
+
+
+def pledges_csv(request):
+    """One row per pledge, with its latest update."""
+    filterset, errors = valid_filterset(request.GET)
+    if errors:
+        return plain_text_errors(errors)
+    # "Latest update" is the newest of ALL the pledge's updates, by as_of, then
+    # created, then pk (the timeline's order), actor-specific ones included:
+    # the export shows the most recent thing recorded. current_status, by
+    # contrast, follows the latest *overall* update only, so the two columns
+    # can differ when the newest update concerns one actor's part.
+    # The sliced Prefetch fetches one update per pledge, per chunk, in a single
+    # window-function query.
+    latest_update = Prefetch(
+        "updates", queryset=StatusUpdate.objects.newest_first()[:1], to_attr="latest_updates"
+    )
+    pledges = filterset.qs.select_related("source").prefetch_related(
+        "themes", "actors", "instruments", latest_update
+    )
+    rows = pledge_csv_rows(pledges.iterator(chunk_size=CSV_CHUNK_SIZE), request)
+    return csv_response(rows, PLEDGE_CSV_COLUMNS, "pledges")
+
+
+# --- /updates/export.csv ----------------------------------------------------------
+
+
+def updates_csv(request):
+    """One row per status update, newest first; the pledge filters, when
+    given, restrict it to the updates of the pledges they select."""
+    filterset, errors = valid_filterset(request.GET)
+    if errors:
+        return plain_text_errors(errors)
+    updates = StatusUpdate.objects.newest_first()
+    filters = [name for name in filterset.filters if name != "ordering"]
+    if any(filterset.form.cleaned_data.get(name) for name in filters):
+        # Only when a filter is set: an IN over every pledge would cost a
+        # subquery for nothing. The subquery's own ordering is dropped.
+        updates = updates.filter(pledge__in=filterset.qs.values("pk"))
+    # values_list(): one query, no model instances, the related columns joined.
+    rows = updates.values_list(
+        "pledge__ref",
+        "as_of",
+        "status",
+        "kind",
+        "actor__slug",
+        "author__username",
+        "summary",
+        "evidence_url",
+        "evidence_reference",
+        "created",
+    ).iterator(chunk_size=CSV_CHUNK_SIZE)
+    return csv_response(rows, UPDATE_CSV_COLUMNS, "status-updates")

@@ -1,0 +1,107 @@
+"""Atom feeds of status updates: all of them, one theme's, one pledge's.
+
+Each feed is the latest ``FEED_LENGTH`` updates, newest first by ``as_of`` and
+then ``created`` (the timeline's order). Items are dated by ``created``, when
+the update was recorded, because that is when a subscriber could first have
+seen it; the date the observation refers to (``as_of``) is in the title.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html, format_html_join, linebreaks
+
+from tracker.models import Pledge, StatusUpdate, Theme
+
+FEED_LENGTH = 50
+
+
+class UpdatesFeed(Feed):
+    """What every updates feed shares: one item per StatusUpdate."""
+
+    feed_type = Atom1Feed
+
+    def item_title(self, item):
+        as_of = format_date(item.as_of, "j F Y")
+        return f"{item.pledge.ref} — {item.get_status_display()} (as of {as_of})"
+
+    def item_description(self, item):
+        # Atom's summary is HTML here, so the summary is escaped into paragraphs.
+        evidence = []
+        if item.evidence_url:
+            evidence.append(format_html('<a href="{0}">{0}</a>', item.evidence_url))
+        if item.evidence_reference:
+            evidence.append(item.evidence_reference)
+        html = linebreaks(item.summary, autoescape=True)
+        if evidence:
+            joined = format_html_join("; ", "{}", ((part,) for part in evidence))
+            html += format_html("<p>Evidence: {}</p>", joined)
+        return html
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        # Stable even if the pledge's ref, or the site's domain, ever changes.
+        return f"urn:pledge-tracker:status-update:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_author_name(self, item):
+        return item.author.get_full_name() or item.author.username
+
+    def item_pubdate(self, item):
+        return item.created
+
+    def item_updateddate(self, item):
+        return item.created
+
+    def latest(self, updates):
+        return updates.for_timeline()[:FEED_LENGTH]
+
+
+class AllUpdatesFeed(UpdatesFeed):
+    title = "Pledge Tracker: all status updates"
+    subtitle = "The latest status updates on every pledge."
+
+    def link(self):
+        return reverse("dashboard")
+
+    def items(self):
+        return self.latest(StatusUpdate.objects.all())
+
+
+class ThemeUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme):
+        return f"Pledge Tracker: status updates on {theme.name}"
+
+    def subtitle(self, theme):
+        return f"The latest status updates on pledges in the theme {theme.name}."
+
+    def link(self, theme):
+        return theme.get_absolute_url()
+
+    def items(self, theme):
+        return self.latest(StatusUpdate.objects.filter(pledge__themes=theme))
+
+
+class PledgeUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, ref):
+        return get_object_or_404(Pledge, ref=ref)
+
+    def title(self, pledge):
+        return f"Pledge Tracker: status updates on {pledge.ref}"
+
+    def subtitle(self, pledge):
+        return pledge.title
+
+    def link(self, pledge):
+        return pledge.get_absolute_url()
+
+    def items(self, pledge):
+        return self.latest(pledge.updates.all())

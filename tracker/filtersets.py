@@ -1,0 +1,229 @@
+"""The one FilterSet behind /pledges/, its exports and the API.
+
+Every parameter is explicit about the field and lookup it filters, so the URL
+is the whole state of a list and can be bookmarked or shared.
+"""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.forms import DateInput
+
+from tracker.models import (
+    Actor,
+    Instrument,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+    Theme,
+    Timeframe,
+)
+
+# The order in which statuses sort: from nothing known, along the OGP scale,
+# then the states outside it.
+STATUS_ORDER = list(Status.values)
+
+# Public ordering names -> model fields (or annotations).
+ORDERING_FIELDS = {
+    "ref": "ref",
+    "title": "title",
+    "status": "status_rank",
+    "last_update": "last_update_as_of",
+}
+
+SEARCH_CONFIG = "english"
+
+
+def status_rank():
+    return Case(
+        *[When(current_status=value, then=Value(i)) for i, value in enumerate(STATUS_ORDER)],
+        output_field=IntegerField(),
+    )
+
+
+class StatusOrderingFilter(django_filters.OrderingFilter):
+    """Ordering with public names; "status" sorts by the vocabulary's order,
+    not alphabetically, and every ordering ends on ref so pages are stable."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        if any(name.lstrip("-") == "status" for name in value):
+            qs = qs.annotate(status_rank=status_rank())
+        ordering = [self.get_ordering_value(name) for name in value]
+        if not any(name.lstrip("-") == "ref" for name in value):
+            ordering.append("ref")
+        return qs.order_by(*ordering)
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = self.param_map[param.lstrip("-")]
+        if descending:
+            return F(field).desc(nulls_last=True) if field == "last_update_as_of" else f"-{field}"
+        return F(field).asc(nulls_first=True) if field == "last_update_as_of" else field
+
+
+class PledgeFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Words in the ref, title, quote or update summaries.",
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label="Theme",
+        field_name="themes__slug",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        distinct=True,
+        error_messages={"invalid_choice": "There is no theme “%(value)s”."},
+    )
+    source = django_filters.ModelChoiceFilter(
+        label="Source",
+        field_name="source",
+        to_field_name="slug",
+        queryset=SourceDocument.objects.all(),
+        empty_label="Any source",
+        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Current status",
+        field_name="current_status",
+        choices=Status.choices,
+        error_messages={"invalid_choice": "“%(value)s” is not a status."},
+    )
+    actor = django_filters.ModelChoiceFilter(
+        label="Actor",
+        field_name="actors",
+        to_field_name="slug",
+        queryset=Actor.objects.all(),
+        empty_label="Any actor",
+        distinct=True,
+        error_messages={"invalid_choice": "There is no actor “%(value)s”."},
+    )
+    instrument = django_filters.ModelChoiceFilter(
+        label="Instrument",
+        field_name="instruments",
+        to_field_name="slug",
+        queryset=Instrument.objects.all(),
+        empty_label="Any instrument",
+        distinct=True,
+        error_messages={"invalid_choice": "There is no instrument “%(value)s”."},
+    )
+    timeframe = django_filters.ChoiceFilter(
+        label="Timeframe", field_name="timeframe", choices=Timeframe.choices, empty_label="Any"
+    )
+    updated_after = django_filters.DateFilter(
+        label="Last update on or after",
+        field_name="last_update_as_of",
+        lookup_expr="gte",
+        widget=DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    updated_before = django_filters.DateFilter(
+        label="Last update on or before",
+        field_name="last_update_as_of",
+        lookup_expr="lte",
+        widget=DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    stale = django_filters.ChoiceFilter(
+        label="Stale",
+        method="filter_stale",
+        choices=[("yes", "Stale: no update in over a year"), ("no", "Updated within a year")],
+        empty_label="Either",
+    )
+    ordering = StatusOrderingFilter(
+        label="Sort by",
+        fields=[(field, name) for name, field in ORDERING_FIELDS.items()],
+        field_labels={
+            "ref": "Reference",
+            "title": "Title",
+            "status_rank": "Status",
+            "last_update_as_of": "Last update",
+        },
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Pledge
+        fields = []  # every filter is declared above, with its field and lookup
+
+    # Parameters whose options show a count of the pledges they would give.
+    FACETS = ("theme", "status", "source")
+
+    def qs_without(self, excluded):
+        """The queryset filtered by every valid parameter except ``excluded``,
+        for facet counts. It reuses the cleaned values, so nothing is
+        validated (or queried) twice."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in (excluded, "ordering"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            return self.search_postgres(queryset, value)
+        summary_match = StatusUpdate.objects.filter(summary__icontains=value).values("pledge_id")
+        return queryset.filter(
+            Q(ref__icontains=value)
+            | Q(title__icontains=value)
+            | Q(quote__icontains=value)
+            | Q(pk__in=summary_match)
+        )
+
+    def search_postgres(self, queryset, value):
+        """Full-text search, ranked: title weighs most, then the quote and ref."""
+        query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
+        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+            "ref", "quote", weight="B", config=SEARCH_CONFIG
+        )
+        summary_match = (
+            StatusUpdate.objects.annotate(document=SearchVector("summary", config=SEARCH_CONFIG))
+            .filter(document=query)
+            .values("pledge_id")
+        )
+        # Match with @@ (ts_rank is not zero for non-matches); rank only orders.
+        ranked = queryset.annotate(
+            search_document=vector, search_rank=SearchRank(vector, query)
+        ).filter(Q(search_document=query) | Q(pk__in=summary_match) | Q(ref__iexact=value))
+        # Relevance first unless the user asked for an explicit order.
+        if not self.form.cleaned_data.get("ordering"):
+            ranked = ranked.order_by("-search_rank", "ref")
+        return ranked
+
+    def filter_stale(self, queryset, name, value):
+        if value == "yes":
+            return queryset.stale()
+        if value == "no":
+            return queryset.not_stale()
+        return queryset
+
+
+def valid_filterset(data, queryset=None):
+    """Bind the FilterSet to ``data``; parameters that do not validate are
+    dropped (and reported) instead of emptying the list.
+
+    Returns ``(filterset, errors)`` where ``errors`` maps each dropped parameter
+    to its messages, for the page to show beside the form.
+    """
+    # A blank value means "no filter" for every parameter, as it does for a
+    # form's empty select: drop blanks so `?theme=` is not an unknown theme.
+    data = data.copy()
+    for name in list(data):
+        data.setlist(name, [value for value in data.getlist(name) if value.strip()])
+    filterset = PledgeFilterSet(data, queryset=queryset)
+    if filterset.is_valid():
+        return filterset, {}
+    errors = {name: list(messages) for name, messages in filterset.errors.items()}
+    cleaned = data.copy()
+    for name in errors:
+        cleaned.pop(name, None)
+    filterset = PledgeFilterSet(cleaned, queryset=queryset)
+    filterset.is_valid()  # the remaining parameters validated above
+    return filterset, errors

@@ -1,0 +1,234 @@
+"""Read-side helpers that shape query results for the pages: status bars,
+facet counts, active-filter chips and quote highlighting. Each function runs a
+fixed number of queries, whatever the size of the data."""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+
+from tracker.models import Pledge, SourceDocument, Status, Theme
+
+
+@dataclass
+class StatusBar:
+    """Counts per status for one row of a chart, with the geometry of a
+    stacked horizontal bar (percentages), so templates only draw."""
+
+    counts: dict
+    total: int = 0
+    segments: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.total = sum(self.counts.values())
+        offset = 0.0
+        for status in Status:
+            count = self.counts.get(status.value, 0)
+            if not count:
+                continue
+            width = 100.0 * count / self.total
+            self.segments.append(
+                {"status": status, "count": count, "x": round(offset, 3), "width": round(width, 3)}
+            )
+            offset += width
+
+
+@dataclass
+class ChartRow:
+    label: str
+    object: object
+    bar: StatusBar
+
+    @property
+    def total(self):
+        return self.bar.total
+
+
+def theme_status_rows():
+    """One row per theme with its pledges' current statuses: two queries."""
+    through = Pledge.themes.through
+    counts = defaultdict(dict)
+    for theme_id, status, n in (
+        through.objects.values_list("theme_id", "pledge__current_status")
+        .annotate(n=Count("pledge_id"))
+        .order_by()
+    ):
+        counts[theme_id][status] = n
+    return [
+        ChartRow(theme.name, theme, StatusBar(counts[theme.pk])) for theme in Theme.objects.all()
+    ]
+
+
+def source_status_rows():
+    """One row per source document with its pledges' statuses: two queries."""
+    counts = defaultdict(dict)
+    for source_id, status, n in (
+        Pledge.objects.values_list("source_id", "current_status").annotate(n=Count("pk")).order_by()
+    ):
+        counts[source_id][status] = n
+    return [
+        ChartRow(source.short_title, source, StatusBar(counts[source.pk]))
+        for source in SourceDocument.objects.all()
+    ]
+
+
+def facet_counts(filterset):
+    """For each faceted parameter, each option with the number of pledges it
+    would give together with the *other* active filters (so ticking a second
+    theme shows what it adds). One query per facet."""
+
+    others = filterset.qs_without
+
+    selected_themes = set(filterset.data.getlist("theme"))
+    themes = Theme.objects.annotate(
+        pledge_count=Count("pledges", filter=Q(pledges__in=others("theme").values("pk")))
+    ).order_by("name")
+
+    status_counts = Pledge.objects.filter(pk__in=others("status").values("pk")).status_counts()
+    selected_statuses = set(filterset.data.getlist("status"))
+
+    selected_source = filterset.data.get("source", "")
+    sources = SourceDocument.objects.annotate(
+        pledge_count=Count("pledges", filter=Q(pledges__in=others("source").values("pk")))
+    )
+    return {
+        "theme": [
+            {
+                "value": t.slug,
+                "label": t.name,
+                "count": t.pledge_count,
+                "checked": t.slug in selected_themes,
+            }
+            for t in themes
+        ],
+        "status": [
+            {
+                "value": s.value,
+                "label": s.label,
+                "count": status_counts[s.value],
+                "checked": s.value in selected_statuses,
+                "colour": s.colour,
+                "definition": s.definition,
+            }
+            for s in Status
+        ],
+        "source": [
+            {
+                "value": s.slug,
+                "label": s.short_title,
+                "count": s.pledge_count,
+                "checked": s.slug == selected_source,
+            }
+            for s in sources
+        ],
+    }
+
+
+def query_without(data, name, value=None):
+    """The query string of ``data`` without parameter ``name`` (or only without
+    that one ``value`` of it), and never with the page."""
+    pairs = [
+        (key, item)
+        for key, items in data.lists()
+        for item in items
+        if key != "page" and item != "" and not (key == name and (value is None or item == value))
+    ]
+    return urlencode(pairs)
+
+
+def active_filters(filterset):
+    """The filters in force, each with a link that removes just it. Labels come
+    from the cleaned values (model objects for slugs), so this runs no query."""
+    chips = []
+    for name, value in filterset.form.cleaned_data.items():
+        if name == "ordering" or value in (None, "", [], ()):
+            continue
+        field = filterset.form.fields[name]
+        raw_values = [v for v in filterset.data.getlist(name) if v != ""]
+        if hasattr(field, "queryset"):  # model choices: label with the object's name
+            objects = (
+                value if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
+            )
+            labels = {getattr(obj, "slug", ""): str(obj) for obj in objects}
+        else:
+            labels = dict(field.choices) if hasattr(field, "choices") else {}
+        for raw in raw_values:
+            chips.append(
+                {
+                    "name": filterset.filters[name].label,
+                    "value": labels.get(raw, raw),
+                    "remove_query": query_without(filterset.data, name, raw),
+                }
+            )
+    return chips
+
+
+def quote_pattern(quote):
+    """A regex that finds ``quote`` in a paragraph while forgiving exactly what
+    the verbatim rule forgives: runs of white space and typographic quotes."""
+    parts = []
+    for char in quote.strip():
+        if char.isspace():
+            if not parts or parts[-1] != r"\s+":
+                parts.append(r"\s+")
+        elif char in '"“”':
+            parts.append('["“”]')
+        elif char in "'‘’":
+            parts.append("['‘’]")
+        else:
+            parts.append(re.escape(char))
+    return re.compile("".join(parts))
+
+
+@dataclass
+class Chunk:
+    """A run of paragraph text covered by the same pledges' quotes (none for
+    plain text). ``starting``/``ending`` are the pledges whose quote begins or
+    ends here: anchors go before the first chunk, status badges after the last."""
+
+    text: str
+    pledges: list = field(default_factory=list)
+    starting: list = field(default_factory=list)
+    ending: list = field(default_factory=list)
+
+
+@dataclass
+class HighlightedParagraph:
+    number: int
+    anchor: str
+    section: str
+    chunks: list
+    pledges: list
+
+
+def highlighted_paragraph(paragraph, pledges):
+    """Split a paragraph at every quote boundary. Quotes may overlap or be
+    identical (two pledges can rest on the same sentence): each piece of text
+    appears once and knows every pledge that quotes it."""
+    text = paragraph.text
+    own = [p for p in pledges if p.paragraph == paragraph.number]
+    spans = []
+    for pledge in own:
+        match = quote_pattern(pledge.quote).search(text)
+        if match:
+            spans.append((match.start(), match.end(), pledge))
+    boundaries = sorted({0, len(text)} | {b for start, end, _ in spans for b in (start, end)})
+    chunks = []
+    for start, end in zip(boundaries, boundaries[1:], strict=False):
+        chunks.append(
+            Chunk(
+                text=text[start:end],
+                pledges=[p for s, e, p in spans if s <= start and end <= e],
+                starting=[p for s, _, p in spans if s == start],
+                ending=[p for _, e, p in spans if e == end],
+            )
+        )
+    return HighlightedParagraph(
+        number=paragraph.number,
+        anchor=paragraph.anchor,
+        section=paragraph.section,
+        chunks=chunks,
+        pledges=own,
+    )

@@ -1,0 +1,131 @@
+"""Public pages. Views stay thin: queries live in models, querysets and
+``tracker/presenters.py``; filtering lives in ``tracker/filtersets.py``."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+
+from tracker import presenters
+from tracker.filtersets import valid_filterset
+from tracker.forms import StatusUpdateForm
+from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate, Theme
+
+PLEDGES_PER_PAGE = 25
+
+
+def page_number(raw):
+    """The requested page as a whole number, 1 for anything that is not one or
+    is below 1. (Paginator.get_page sends a negative page to the last page; the
+    nearest valid page to -3 is the first.)"""
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def dashboard(request):
+    context = {
+        "theme_rows": presenters.theme_status_rows(),
+        "source_rows": presenters.source_status_rows(),
+        "latest_updates": StatusUpdate.objects.for_timeline()[:10],
+        "stale_pledges": Pledge.objects.stale().most_neglected_first()[:10],
+        "stale_total": Pledge.objects.stale().count(),
+        "statuses": list(Status),
+    }
+    context["pledge_total"] = sum(row.total for row in context["source_rows"])
+    return render(request, "tracker/dashboard.html", context)
+
+
+def pledge_list(request):
+    filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
+    # The table shows themes only; the API and exports load the other relations.
+    rows = filterset.qs.select_related("source").prefetch_related("themes")
+    paginator = Paginator(rows, PLEDGES_PER_PAGE)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    context = {
+        "filterset": filterset,
+        "filter_errors": filter_errors,
+        "page": page,
+        "facets": presenters.facet_counts(filterset),
+        "active_filters": presenters.active_filters(filterset),
+        "query_without_page": presenters.query_without(request.GET, "page"),
+        "statuses": list(Status),
+    }
+    return render(request, "tracker/pledge_list.html", context)
+
+
+def get_pledge(ref):
+    return get_object_or_404(Pledge.objects.select_related("source"), ref=ref)
+
+
+def pledge_detail(request, ref):
+    pledge = get_object_or_404(
+        Pledge.objects.select_related("source").prefetch_related(
+            "themes",
+            "actors",
+            Prefetch(
+                "instruments",
+                queryset=Instrument.objects.prefetch_related(
+                    Prefetch(
+                        "pledges",
+                        queryset=Pledge.objects.select_related("source").order_by("ref"),
+                        to_attr="citing_pledges",
+                    )
+                ),
+            ),
+        ),
+        ref=ref,
+    )
+    context = {
+        "pledge": pledge,
+        "status": Status(pledge.current_status),
+        "updates": pledge.updates.for_timeline(),
+        "can_log_update": request.user.has_perm("tracker.add_statusupdate"),
+    }
+    return render(request, "tracker/pledge_detail.html", context)
+
+
+@permission_required("tracker.add_statusupdate")
+def update_create(request, ref):
+    pledge = get_pledge(ref)
+    # The instance knows its pledge and author before validation, so the
+    # model's rules (as_of after adoption, ...) run inside form.is_valid().
+    update = StatusUpdate(pledge=pledge, author=request.user)
+    form = StatusUpdateForm(request.POST or None, instance=update)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(
+            request,
+            f"Logged “{update.get_status_display()}” as of {update.as_of:%d %B %Y} "
+            f"on {pledge.ref}.",
+        )
+        return redirect(update)
+    return render(
+        request,
+        "tracker/update_form.html",
+        {"pledge": pledge, "form": form, "statuses": list(Status)},
+    )
+
+
+def source_detail(request, slug):
+    source = get_object_or_404(SourceDocument, slug=slug)
+    pledges = list(source.pledges.order_by("paragraph", "ref"))
+    paragraphs = [
+        presenters.highlighted_paragraph(paragraph, pledges)
+        for paragraph in source.paragraphs.all()
+    ]
+    return render(
+        request,
+        "tracker/source_detail.html",
+        {"source": source, "paragraphs": paragraphs, "pledge_total": len(pledges)},
+    )
+
+
+def theme_list(request):
+    return render(
+        request,
+        "tracker/theme_list.html",
+        {"theme_rows": presenters.theme_status_rows(), "themes": Theme.objects.all()},
+    )
