@@ -155,3 +155,35 @@ def populate(pledge_count, updates_per_pledge=3):
     )
     refresh_all_statuses()
     return {"sources": sources, "themes": themes, "actors": actors, "instrument": instrument}
+
+
+def make_role_user(role, username=None, **fields):
+    """A user in one of the role groups (tracker.roles), as the data migration made them."""
+    from django.contrib.auth.models import Group
+
+    user = make_user(username, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_reporter(*actors, username=None):
+    """A Reporter who belongs to ``actors`` (one new actor when none is given)."""
+    from tracker.roles import REPORTER
+
+    user = make_role_user(REPORTER, username)
+    for actor in actors or [make_actor()]:
+        actor.reporters.add(user)
+    return user
+
+
+def make_assessor(username=None):
+    from tracker.roles import ASSESSOR
+
+    return make_role_user(ASSESSOR, username)
+
+
+def make_steward(username=None):
+    from tracker.roles import STEWARD
+
+    # Stewards work in the admin, which needs is_staff.
+    return make_role_user(STEWARD, username, is_staff=True)

@@ -104,10 +104,16 @@ def inline_post_data(pledge, **update_fields):
         "paragraph": pledge.paragraph,
         "quote": pledge.quote,
         "timeframe": pledge.timeframe,
+        "opened_version": pledge.version,
+        # The new-update inline, then the read-only timeline inline.
         "updates-TOTAL_FORMS": "1",
         "updates-INITIAL_FORMS": "0",
         "updates-MIN_NUM_FORMS": "0",
         "updates-MAX_NUM_FORMS": "1000",
+        "updates-2-TOTAL_FORMS": "0",
+        "updates-2-INITIAL_FORMS": "0",
+        "updates-2-MIN_NUM_FORMS": "0",
+        "updates-2-MAX_NUM_FORMS": "1000",
     }
     data.update({f"updates-0-{key}": value for key, value in update_fields.items()})
     return data

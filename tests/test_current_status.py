@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import make_actor, make_pledge, make_update
+from tests.factories import make_actor, make_pledge, make_update, make_user
 from tracker.models import Pledge, Status, StatusUpdate, refresh_all_statuses
 
 pytestmark = pytest.mark.django_db
@@ -70,31 +70,44 @@ def test_an_actor_specific_update_does_not_set_the_overall_status():
     assert_maintained_matches_computed()
 
 
-def test_deleting_the_latest_update_falls_back_to_the_previous_one():
+def test_withdrawing_the_latest_update_falls_back_to_the_previous_one():
     pledge = make_pledge()
     make_update(pledge, status=Status.LIMITED, as_of=date(2004, 1, 1))
     latest = make_update(pledge, status=Status.COMPLETE, as_of=date(2006, 1, 1))
-    latest.delete()
+    latest.withdraw(make_user(), "Entered against the wrong pledge.")
     pledge.refresh_from_db()
     assert pledge.current_status == Status.LIMITED
+    assert pledge.last_update_as_of == date(2004, 1, 1)
+    assert_maintained_matches_computed()
 
 
-def test_a_queryset_delete_of_every_update_resets_to_no_information():
+def test_withdrawing_every_update_resets_to_no_information():
     pledge = make_pledge()
-    make_update(pledge, status=Status.COMPLETE)
-    StatusUpdate.objects.filter(pledge=pledge).delete()
+    update = make_update(pledge, status=Status.COMPLETE)
+    update.withdraw(make_user(), "Duplicate.")
     pledge.refresh_from_db()
     assert pledge.current_status == Status.NO_INFORMATION
     assert pledge.last_update_as_of is None
 
 
-def test_editing_an_update_moves_the_status_with_it():
+def test_an_edit_of_the_pledge_never_writes_back_a_stale_status():
     pledge = make_pledge()
-    update = make_update(pledge, status=Status.LIMITED)
-    update.status = Status.SUBSTANTIAL
-    update.save()
+    stale_copy = Pledge.objects.get(pk=pledge.pk)  # opened before the update
+    make_update(pledge, status=Status.COMPLETE)
+    stale_copy.title = "A new title"
+    stale_copy.save()
     pledge.refresh_from_db()
-    assert pledge.current_status == Status.SUBSTANTIAL
+    assert pledge.title == "A new title"
+    assert pledge.current_status == Status.COMPLETE
+
+
+def test_reloading_the_pledge_fixture_keeps_the_statuses():
+    from django.core.management import call_command
+
+    call_command("loaddata", "pledges", "history", verbosity=0)
+    call_command("loaddata", "pledges", verbosity=0)
+    assert Pledge.objects.get(ref="asem-2002-3.7").current_status == Status.COMPLETE
+    assert_maintained_matches_computed()
 
 
 def test_refresh_all_statuses_repairs_bulk_inserted_updates():

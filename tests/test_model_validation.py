@@ -39,13 +39,14 @@ def test_a_valid_update_passes():
 
 
 def test_an_as_of_in_the_future_is_refused():
-    tomorrow = timezone.localdate() + timedelta(days=1)
-    errors = errors_of(build_update(as_of=tomorrow))
+    in_two_days = timezone.localdate() + timedelta(days=2)
+    errors = errors_of(build_update(as_of=in_two_days))
     assert "in the future" in errors["as_of"][0]
 
 
-def test_today_is_allowed():
+def test_today_and_tomorrow_utc_are_allowed_for_people_east_of_utc():
     build_update(as_of=timezone.localdate()).full_clean()
+    build_update(as_of=timezone.localdate() + timedelta(days=1)).full_clean()
 
 
 def test_an_as_of_before_the_source_was_adopted_is_refused():

@@ -114,7 +114,8 @@ def test_query_count_does_not_grow_with_the_data(
 ):
     populate(pledge_count, updates_per_pledge=5)
     pledge = Pledge.objects.order_by("ref").first()
-    # pledge+source, themes, actors, instruments, citing pledges, timeline.
-    with django_assert_max_num_queries(6):
+    # pledge+source, themes, actors, instruments, citing pledges, timeline,
+    # and the count of edits.
+    with django_assert_max_num_queries(7):
         response = client.get(pledge.get_absolute_url())
     assert response.status_code == 200

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tracker.models import Status
 
-CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "site.css"
+CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "status.css"
 
 
 def test_the_stylesheet_colours_match_the_model():

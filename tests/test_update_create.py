@@ -4,12 +4,11 @@ typed value kept, CSRF, and the success path."""
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import make_actor, make_pledge, make_user
+from tests.factories import make_pledge, make_user
 from tracker.models import Status, StatusUpdate
 
 pytestmark = pytest.mark.django_db
@@ -26,21 +25,16 @@ def url(pledge):
 
 
 @pytest.fixture
-def reporter():
-    user = make_user("reporter", first_name="Rita", last_name="Reporter")
-    user.user_permissions.add(Permission.objects.get(codename="add_statusupdate"))
-    return user
-
-
-VALID = {
-    "status": "substantial",
-    "as_of": "2006-05-01",
-    "kind": "self_report",
-    "actor": "",
-    "summary": "Most of the programme ran.",
-    "evidence_url": "https://example.org/report.pdf",
-    "evidence_reference": "ASEM/2006/1",
-}
+def valid(reporting_actor):
+    return {
+        "status": "substantial",
+        "as_of": "2006-05-01",
+        "kind": "self_report",
+        "actor": reporting_actor.pk,
+        "summary": "Most of the programme ran.",
+        "evidence_url": "https://example.org/report.pdf",
+        "evidence_reference": "ASEM/2006/1",
+    }
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client, url):
@@ -49,9 +43,9 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, url):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-def test_a_signed_in_user_without_the_permission_is_sent_to_the_login_page(client, url):
+def test_a_signed_in_user_without_the_permission_is_sent_to_the_login_page(client, url, valid):
     client.force_login(make_user())
-    response = client.post(url, VALID)
+    response = client.post(url, valid)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
     assert not StatusUpdate.objects.exists()
@@ -67,9 +61,9 @@ def test_a_user_with_the_permission_sees_the_form(client, url, reporter):
     assert Status.ONGOING.definition in response.text
 
 
-def test_a_valid_update_is_saved_and_shown(client, url, reporter, pledge):
+def test_a_valid_update_is_saved_and_shown(client, url, reporter, pledge, valid):
     client.force_login(reporter)
-    response = client.post(url, VALID, follow=True)
+    response = client.post(url, valid, follow=True)
     update = StatusUpdate.objects.get()
     assert update.author == reporter
     assert update.pledge == pledge
@@ -77,14 +71,19 @@ def test_a_valid_update_is_saved_and_shown(client, url, reporter, pledge):
     assert "Logged “Substantial”" in response.text
     assert "Most of the programme ran." in response.text
     pledge.refresh_from_db()
+    # A self-report concerns the reporter's actor: it is activity on the
+    # pledge, but only an overall update sets the pledge's status.
+    assert pledge.last_update_as_of == update.as_of
+    assert pledge.current_status == Status.NO_INFORMATION
+
+
+def test_an_assessors_overall_assessment_sets_the_status(client, url, assessor, pledge, valid):
+    client.force_login(assessor)
+    data = {**valid, "kind": "independent_assessment", "actor": ""}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    pledge.refresh_from_db()
     assert pledge.current_status == Status.SUBSTANTIAL
-
-
-def test_an_actor_can_be_chosen(client, url, reporter):
-    actor = make_actor(name="ASEAN")
-    client.force_login(reporter)
-    client.post(url, {**VALID, "actor": actor.pk})
-    assert StatusUpdate.objects.get().actor == actor
 
 
 @pytest.mark.parametrize(
@@ -97,14 +96,15 @@ def test_an_actor_can_be_chosen(client, url, reporter):
         ({"evidence_url": "ftp://example.org/x", "evidence_reference": ""}, "evidence_url", "http"),
         ({"evidence_url": "", "evidence_reference": ""}, "evidence_url", "Give the evidence"),
         ({"kind": ""}, "kind", "self-report or an assessment"),
+        ({"kind": "independent_assessment"}, "kind", "not one of the available choices"),
         ({"actor": "999999"}, "actor", "valid choice"),
     ],
 )
 def test_invalid_input_is_refused_with_inline_messages_and_values_kept(
-    client, url, reporter, changes, field, message
+    client, url, reporter, valid, changes, field, message
 ):
     client.force_login(reporter)
-    data = {**VALID, **changes}
+    data = {**valid, **changes}
     response = client.post(url, data)
     assert response.status_code == 200
     assert not StatusUpdate.objects.exists()
@@ -117,18 +117,18 @@ def test_invalid_input_is_refused_with_inline_messages_and_values_kept(
         assert 'value="2006-05-01"' in response.text
 
 
-def test_a_future_date_is_refused(client, url, reporter):
+def test_a_future_date_is_refused(client, url, reporter, valid):
     client.force_login(reporter)
-    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
-    response = client.post(url, {**VALID, "as_of": tomorrow})
+    in_two_days = (timezone.localdate() + timedelta(days=2)).isoformat()
+    response = client.post(url, {**valid, "as_of": in_two_days})
     assert "in the future" in " ".join(response.context["form"].errors["as_of"])
     assert not StatusUpdate.objects.exists()
 
 
-def test_a_post_without_a_csrf_token_is_refused(url, reporter):
+def test_a_post_without_a_csrf_token_is_refused(url, reporter, valid):
     client = Client(enforce_csrf_checks=True)
     client.force_login(reporter)
-    response = client.post(url, VALID)
+    response = client.post(url, valid)
     assert response.status_code == 403
     assert not StatusUpdate.objects.exists()
 

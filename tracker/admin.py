@@ -1,11 +1,23 @@
-"""The Django admin is the data stewards' tool for entering and curating data."""
+"""The Django admin is the data stewards' tool for entering and curating data.
 
-from django.contrib import admin
+Every model keeps an edit history (django-simple-history) with revert.
+Pledge edits are version-checked, so two stewards editing the same pledge
+cannot overwrite each other. Status updates are append-only: once recorded
+they are read-only, and a wrong one is withdrawn with a reason.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.models import (
     Actor,
+    EditConflict,
     Instrument,
     Paragraph,
     Pledge,
@@ -14,17 +26,23 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
+from tracker.presenters import HISTORY_FIELDS, describe
 
 
 def status_badge(status_value):
     status = Status(status_value)
+    # A class, not an inline style: the CSP allows no inline styles.
     return format_html(
-        '<span class="status-badge" style="background:{};color:#fff;padding:1px 6px;'
-        'border-radius:3px" title="{}">{}</span>',
-        status.colour,
+        '<span class="badge status-{}" title="{}">{}</span>',
+        status.value,
         status.definition,
         status.label,
     )
+
+
+class StatusStylesMixin:
+    class Media:
+        css = {"all": ["css/status.css"]}
 
 
 class ParagraphInline(admin.TabularInline):
@@ -33,30 +51,15 @@ class ParagraphInline(admin.TabularInline):
     fields = ["number", "section", "text"]
 
 
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["short_title", "issuing_body", "place", "date_adopted", "pledge_count"]
-    search_fields = ["title", "short_title", "issuing_body"]
-    prepopulated_fields = {"slug": ["short_title"]}
-    inlines = [ParagraphInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(pledge_total=Count("pledges"))
-
-    @admin.display(description="pledges", ordering="pledge_total")
-    def pledge_count(self, obj):
-        return obj.pledge_total
-
-
 @admin.register(Paragraph)
-class ParagraphAdmin(admin.ModelAdmin):
+class ParagraphAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "section", "document"]
     list_filter = ["document"]
     list_select_related = ["document"]
     search_fields = ["text"]
 
 
-class UsageCountAdmin(admin.ModelAdmin):
+class UsageCountAdmin(SimpleHistoryAdmin):
     """Themes, actors and instruments: list how many pledges use each."""
 
     search_fields = ["name", "slug"]
@@ -70,6 +73,14 @@ class UsageCountAdmin(admin.ModelAdmin):
         return obj.pledge_total
 
 
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(UsageCountAdmin):
+    list_display = ["short_title", "issuing_body", "place", "date_adopted", "pledge_count"]
+    search_fields = ["title", "short_title", "issuing_body"]
+    prepopulated_fields = {"slug": ["short_title"]}
+    inlines = [ParagraphInline]
+
+
 @admin.register(Theme)
 class ThemeAdmin(UsageCountAdmin):
     list_display = ["name", "slug", "pledge_count"]
@@ -79,6 +90,7 @@ class ThemeAdmin(UsageCountAdmin):
 class ActorAdmin(UsageCountAdmin):
     list_display = ["name", "kind", "pledge_count"]
     list_filter = ["kind"]
+    autocomplete_fields = ["reporters"]
 
 
 @admin.register(Instrument)
@@ -88,22 +100,124 @@ class InstrumentAdmin(UsageCountAdmin):
     search_fields = ["name", "slug", "symbol"]
 
 
-class StatusUpdateInline(admin.StackedInline):
-    """The pledge's timeline, newest first; the author is the signed-in steward."""
+UPDATE_FIELDS = [
+    "status",
+    "as_of",
+    "kind",
+    "actor",
+    "summary",
+    "evidence_url",
+    "evidence_reference",
+]
+
+
+class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):
+    """The pledge's timeline, newest first, read-only: recorded updates are
+    corrected by withdrawing them (follow "Change" to the update)."""
 
     model = StatusUpdate
+    verbose_name = "recorded status update"
+    verbose_name_plural = "timeline (recorded status updates, newest first)"
     extra = 0
-    fields = ["status", "as_of", "kind", "actor", "summary", "evidence_url", "evidence_reference"]
-    autocomplete_fields = ["actor"]
-    ordering = ["-as_of", "-created", "-pk"]
+    can_delete = False
     show_change_link = True
+    fields = [*UPDATE_FIELDS, "author", "created", "withdrawn_at", "withdrawal_reason"]
+    readonly_fields = fields
+    ordering = ["-as_of", "-created", "-pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor", "author")
+        # "pledge" too: the change link's text is the update's __str__.
+        return super().get_queryset(request).select_related("pledge", "actor", "author")
+
+
+class NewUpdateInline(admin.StackedInline):
+    """Log new updates on the pledge's page; the author is the signed-in user."""
+
+    model = StatusUpdate
+    verbose_name = "new status update"
+    verbose_name_plural = "log new status updates"
+    extra = 0
+    can_delete = False
+    fields = UPDATE_FIELDS
+    autocomplete_fields = ["actor"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VersionedPledgeForm(forms.ModelForm):
+    """Carries the version the editor opened. clean() refuses the save if the
+    pledge has been saved since, showing what changed; the editor's values
+    stay in the form and the version moves on, so saving again applies them
+    on top of the other edit. Nothing is lost on either side."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pledge
+        fields = [
+            "ref",
+            "title",
+            "source",
+            "paragraph",
+            "quote",
+            "themes",
+            "actors",
+            "instruments",
+            "timeframe",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        opened = cleaned.get("opened_version") or self.instance.version
+        current = Pledge.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            # Hold the row until this save commits: a concurrent editor's
+            # check waits here and then sees the new version.
+            current = current.select_for_update()
+        current = current.get()
+        if current.version != opened:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = current.version
+            raise ValidationError(conflict_message(current, opened), code="edit_conflict")
+        cleaned["opened_version"] = opened
+        return cleaned
+
+
+def conflict_message(current, opened_version):
+    latest = current.history.select_related("history_user").first()
+    opened = current.history.filter(version=opened_version).order_by("-history_date").first()
+    who = latest.history_user.get_username() if latest and latest.history_user else "someone"
+    when = f" at {latest.history_date:%H:%M on %d %B %Y} UTC" if latest else ""
+    lines = [
+        f"{who} saved this pledge{when}, after you opened it (version {opened_version}; "
+        f"now version {current.version}). Your changes are below and have not been saved."
+    ]
+    if latest and opened:
+        delta = latest.diff_against(opened, included_fields=HISTORY_FIELDS)
+        lines += [
+            f"They changed {c.field}: “{describe(c.old)}” → “{describe(c.new)}”."
+            for c in delta.changes
+        ]
+    lines.append("Review them against theirs, then save again to apply yours.")
+    return " ".join(lines)
 
 
 @admin.register(Pledge)
-class PledgeAdmin(admin.ModelAdmin):
+class PledgeAdmin(StatusStylesMixin, SimpleHistoryAdmin):
+    form = VersionedPledgeForm
     list_display = [
         "ref",
         "title",
@@ -119,58 +233,105 @@ class PledgeAdmin(admin.ModelAdmin):
     autocomplete_fields = ["themes", "actors", "instruments"]
     readonly_fields = ["current_status", "last_update_as_of", "created", "updated"]
     fieldsets = [
-        (None, {"fields": ["ref", "title", "source", "paragraph", "quote"]}),
+        (None, {"fields": ["ref", "title", "source", "paragraph", "quote", "opened_version"]}),
         ("Tags", {"fields": ["themes", "actors", "instruments", "timeframe"]}),
         (
             "Status (derived from the updates below)",
             {"fields": ["current_status", "last_update_as_of", "created", "updated"]},
         ),
     ]
-    inlines = [StatusUpdateInline]
+    inlines = [NewUpdateInline, RecordedUpdateInline]
 
     @admin.display(description="current status", ordering="current_status")
     def current_status_badge(self, obj):
         return status_badge(obj.current_status)
 
+    def save_model(self, request, obj, form, change):
+        obj.save(expected_version=form.cleaned_data.get("opened_version") if change else None)
+
     def save_formset(self, request, form, formset, change):
         """New updates entered inline are authored by the signed-in user."""
-        updates = formset.save(commit=False)
-        for deleted in formset.deleted_objects:
-            deleted.delete()
-        for update in updates:
-            if isinstance(update, StatusUpdate) and update.author_id is None:
+        for update in formset.save(commit=False):
+            if update.author_id is None:
                 update.author = request.user
             update.save()
-        formset.save_m2m()
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Only reachable if two saves race past clean(); the row lock and
+            # SQLite's immediate transactions make that a last line of defence.
+            self.message_user(request, str(conflict) + " Please redo your edit.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+
+
+class StatusUpdateAdminForm(forms.ModelForm):
+    withdraw = forms.BooleanField(
+        required=False,
+        label="Withdraw this update",
+        help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = [*UPDATE_FIELDS, "pledge", "withdrawal_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("withdraw") and not (cleaned.get("withdrawal_reason") or "").strip():
+            self.add_error("withdrawal_reason", "Say why the update is withdrawn.")
+        return cleaned
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
-    list_display = ["pledge", "status_badge", "as_of", "kind", "actor", "author", "created"]
-    list_filter = ["status", "kind", "pledge__source", "actor"]
+class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
+    form = StatusUpdateAdminForm
+    list_display = [
+        "pledge",
+        "status_badge",
+        "as_of",
+        "kind",
+        "actor",
+        "author",
+        "created",
+        "withdrawn_at",
+    ]
+    list_filter = ["status", "kind", "pledge__source", "actor", "withdrawn_at"]
     list_select_related = ["pledge", "actor", "author"]
     date_hierarchy = "as_of"
     search_fields = ["pledge__ref", "summary", "evidence_reference"]
     autocomplete_fields = ["pledge", "actor"]
-    readonly_fields = ["author", "created"]
-    fields = [
-        "pledge",
-        "status",
-        "as_of",
-        "kind",
-        "actor",
-        "summary",
-        "evidence_url",
-        "evidence_reference",
-        "author",
-        "created",
-    ]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["pledge", *UPDATE_FIELDS]
+        return [
+            "pledge",
+            *UPDATE_FIELDS,
+            "author",
+            "created",
+            "withdrawn_at",
+            "withdrawn_by",
+            *(["withdraw", "withdrawal_reason"] if not obj.is_withdrawn else ["withdrawal_reason"]),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        recorded = ["pledge", *UPDATE_FIELDS, "author", "created", "withdrawn_at", "withdrawn_by"]
+        return recorded + (["withdrawal_reason"] if obj.is_withdrawn else [])
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # append-only: withdraw instead
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
         return status_badge(obj.status)
 
     def save_model(self, request, obj, form, change):
-        if obj.author_id is None:
+        if not change:
             obj.author = request.user
-        super().save_model(request, obj, form, change)
+            obj.save()
+        elif form.cleaned_data.get("withdraw"):
+            obj.withdraw(request.user, form.cleaned_data["withdrawal_reason"])

@@ -42,6 +42,15 @@ def env_int(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
 
 
+def env_choice(name, default, choices):
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.upper() not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return raw.upper()
+
+
 def env_list(name, default):
     """A comma-separated list; blank items are dropped."""
     raw = os.environ.get(name)
@@ -68,4 +77,14 @@ def env_database(name, default):
         raise ImproperlyConfigured(f"{name}={raw!r} could not be parsed: {exc}") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database.")
+    if config["ENGINE"].endswith("sqlite3") and config["NAME"] in (":memory:", ""):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is an in-memory SQLite database, which loses every change "
+            "when the process stops; give a file path, e.g. sqlite:////srv/pledges.sqlite3."
+        )
+    if config["ENGINE"].endswith("sqlite3"):
+        # Take the write lock when a transaction starts, so two transactions
+        # never both read a row and then race to write it (optimistic
+        # concurrency relies on this), and writers queue instead of failing.
+        config.setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
     return config

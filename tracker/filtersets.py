@@ -48,6 +48,7 @@ class StatusOrderingFilter(django_filters.OrderingFilter):
     not alphabetically, and every ordering ends on ref so pages are stable."""
 
     def filter(self, qs, value):
+        value = [name for name in value or [] if name]  # "ref," leaves an empty item
         if not value:
             return qs
         if any(name.lstrip("-") == "status" for name in value):
@@ -191,7 +192,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         # Match with @@ (ts_rank is not zero for non-matches); rank only orders.
         ranked = queryset.annotate(
             search_document=vector, search_rank=SearchRank(vector, query)
-        ).filter(Q(search_document=query) | Q(pk__in=summary_match) | Q(ref__iexact=value))
+        ).filter(Q(search_document=query) | Q(pk__in=summary_match) | Q(ref__icontains=value))
         # Relevance first unless the user asked for an explicit order.
         if not self.form.cleaned_data.get("ordering"):
             ranked = ranked.order_by("-search_rank", "ref")

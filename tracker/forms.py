@@ -1,12 +1,20 @@
-"""Forms for the public site. Validation rules live on the models; forms add
-only what is about input (a required summary, date widgets)."""
+"""Forms for the public site. Validation rules live on the models and in
+``tracker/rules.py``; forms add what is about input: which choices a user is
+offered, a required summary, date widgets."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from tracker.models import Actor, StatusUpdate
+from tracker.models import Actor, StatusUpdate, UpdateKind
+from tracker.rules import is_reporter, is_steward
 
 
 class StatusUpdateForm(forms.ModelForm):
+    """Log a status update. ``user`` decides the choices offered: a reporter
+    self-reports for the actors they belong to, an assessor logs independent
+    assessments, a steward may log either. The choices are a convenience; the
+    permission check in clean() is the rule."""
+
     class Meta:
         model = StatusUpdate
         fields = [
@@ -34,18 +42,79 @@ class StatusUpdateForm(forms.ModelForm):
             "kind": {"required": "Say whether this is a self-report or an assessment."},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["actor"].queryset = Actor.objects.order_by("name")
-        self.fields["actor"].empty_label = "The pledge as a whole"
+        self.user = user
         self.fields["status"].choices = [
             ("", "Choose a status…"),
             *self.fields["status"].choices[1:],
         ]
         self.fields["evidence_url"].assume_scheme = "https"
+        self.limit_choices_to_role()
+
+    def limit_choices_to_role(self):
+        user = self.user
+        curates = user.is_superuser or is_steward(user)
+        own_actors = Actor.objects.filter(reporters=user).order_by("name")
+        may_assess = user.has_perm(
+            "tracker.log_update", StatusUpdate(kind=UpdateKind.INDEPENDENT_ASSESSMENT)
+        )
+        may_self_report = curates or (is_reporter(user) and own_actors.exists())
+        kinds = [
+            kind
+            for kind, allowed in (
+                (UpdateKind.SELF_REPORT, may_self_report),
+                (UpdateKind.INDEPENDENT_ASSESSMENT, may_assess),
+            )
+            if allowed
+        ]
+        kind_field = self.fields["kind"]
+        kind_field.choices = [(kind.value, kind.label) for kind in kinds]
+        if len(kinds) > 1:
+            kind_field.choices.insert(0, ("", "Choose…"))
+        actor_field = self.fields["actor"]
+        if may_assess or curates:
+            actor_field.queryset = Actor.objects.order_by("name")
+            actor_field.empty_label = "The pledge as a whole"
+        else:  # a reporter only: self-reports for their own actors
+            actor_field.queryset = own_actors
+            actor_field.required = True
+            actor_field.empty_label = None
+            actor_field.help_text = "The organisation you report for."
 
     def clean_summary(self):
         return self.cleaned_data["summary"].strip()
 
     def clean_evidence_reference(self):
         return self.cleaned_data["evidence_reference"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, actor = cleaned.get("kind"), cleaned.get("actor")
+        if kind and not self.user.has_perm(
+            "tracker.log_update", StatusUpdate(kind=kind, actor=actor)
+        ):
+            if kind == UpdateKind.SELF_REPORT:
+                names = ", ".join(a.name for a in Actor.objects.filter(reporters=self.user))
+                raise ValidationError(
+                    {"actor": f"You may log self-reports only for: {names or 'no actor yet'}."}
+                )
+            raise ValidationError(
+                {"kind": "Only assessors and stewards may log independent assessments."}
+            )
+        return cleaned
+
+
+class WithdrawUpdateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this update withdrawn?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Say why the update is withdrawn."},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the update is withdrawn.")
+        return reason

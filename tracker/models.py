@@ -28,6 +28,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 # A pledge counts as stale when nothing has been recorded on it for this long.
 STALE_AFTER = timedelta(days=365)
@@ -128,6 +129,8 @@ class SourceDocument(models.Model):
         help_text="Introductory words before the first numbered paragraph, if any.",
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["date_adopted", "slug"]
         verbose_name = "source document"
@@ -158,6 +161,8 @@ class Paragraph(models.Model):
     )
     text = models.TextField("text")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["document", "number"]
         constraints = [
@@ -186,6 +191,8 @@ class Theme(models.Model):
     name = models.CharField("name", max_length=120, unique=True)
     description = models.TextField("description")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
@@ -210,6 +217,15 @@ class Actor(models.Model):
     slug = models.SlugField("slug", unique=True, max_length=80)
     name = models.CharField("name", max_length=200, unique=True)
     kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+    reporters = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="reporting_for",
+        blank=True,
+        verbose_name="reporters",
+        help_text="Users in the Reporter group who may log self-reports for this actor.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[reporters])
 
     class Meta:
         ordering = ["name"]
@@ -243,6 +259,8 @@ class Instrument(models.Model):
         "year", null=True, blank=True, help_text="Year adopted; blank while still a draft."
     )
     url = models.URLField("official URL", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -290,6 +308,21 @@ class PledgeQuerySet(models.QuerySet):
     def with_relations(self):
         """Everything a list row shows, without a query per row."""
         return self.select_related("source").prefetch_related("themes", "actors", "instruments")
+
+
+# Columns computed from the updates by Pledge.refresh_status(), never by an edit.
+DERIVED_PLEDGE_FIELDS = {"current_status", "last_update_as_of"}
+
+
+class EditConflict(Exception):
+    """Somebody saved the pledge after this editor opened it."""
+
+    def __init__(self, pledge, expected_version):
+        self.pledge = pledge
+        self.expected_version = expected_version
+        super().__init__(
+            f"{pledge.ref} was changed by someone else after version {expected_version}."
+        )
 
 
 class PledgeManager(models.Manager.from_queryset(PledgeQuerySet)):
@@ -344,8 +377,12 @@ class Pledge(models.Model):
     )
     created = models.DateTimeField("created", auto_now_add=True)
     updated = models.DateTimeField("updated", auto_now=True)
+    # Optimistic concurrency: every edit states the version it started from
+    # and bumps it; a stale version is a conflict (see save()).
+    version = models.PositiveIntegerField("version", default=1, editable=False)
 
     objects = PledgeManager()
+    history = HistoricalRecords(m2m_fields=[themes, actors, instruments])
 
     class Meta:
         ordering = ["source__date_adopted", "paragraph", "ref"]
@@ -358,6 +395,31 @@ class Pledge(models.Model):
 
     def __str__(self):
         return f"{self.ref}: {self.title}"
+
+    def save(self, *args, expected_version=None, **kwargs):
+        """Save an edit. With ``expected_version`` (the version the editor
+        opened), the save succeeds only if nobody saved in between, and raises
+        ``EditConflict`` otherwise. The derived status columns are never
+        written here: only ``refresh_status()`` writes them, so an edit cannot
+        put back a status that an update changed meanwhile."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in DERIVED_PLEDGE_FIELDS
+            ]
+        if expected_version is None or self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            # A conditional UPDATE is race-free on every database: of two
+            # editors of version n, exactly one moves it to n + 1.
+            bumped = Pledge.objects.filter(pk=self.pk, version=expected_version).update(
+                version=expected_version + 1
+            )
+            if not bumped:
+                raise EditConflict(self, expected_version)
+            self.version = expected_version + 1
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("pledge-detail", args=[self.ref])
@@ -384,7 +446,7 @@ class Pledge(models.Model):
         super().clean()
         if not self.source_id:
             return
-        paragraph = self.source.paragraphs.filter(number=self.paragraph).first()
+        paragraph = self.paragraph_object()
         if paragraph is None:
             raise ValidationError(
                 {"paragraph": f"{self.source} has no paragraph {self.paragraph}."}
@@ -400,12 +462,7 @@ class Pledge(models.Model):
             )
 
     def latest_overall_update(self):
-        return (
-            self.updates.overall()
-            .order_by("-as_of", "-created", "-pk")
-            .only("status", "as_of")
-            .first()
-        )
+        return self.updates.overall().newest_first().only("status", "as_of").first()
 
     def refresh_status(self):
         """Recompute ``current_status`` and ``last_update_as_of`` from the updates
@@ -420,6 +477,24 @@ class Pledge(models.Model):
         )
 
 
+class AppendOnlyError(Exception):
+    """An attempt to edit or delete a status update instead of withdrawing it."""
+
+
+# What a status update records; once saved these never change.
+IMMUTABLE_UPDATE_FIELDS = [
+    "pledge_id",
+    "status",
+    "as_of",
+    "summary",
+    "evidence_url",
+    "evidence_reference",
+    "kind",
+    "actor_id",
+    "author_id",
+    "created",
+]
+
 # The account that authors the shipped historical record (fixtures/history.json).
 # It has an unusable password, so nobody can sign in as it.
 HISTORICAL_RECORD_USERNAME = "historical-record"
@@ -427,18 +502,21 @@ HISTORICAL_RECORD_USERNAME = "historical-record"
 
 class StatusUpdateQuerySet(models.QuerySet):
     def recorded(self):
-        """Updates that count. (A hook for withdrawn updates, which will not.)"""
-        return self
+        """Updates that count: withdrawn ones stay visible but no longer count."""
+        return self.filter(withdrawn_at__isnull=True)
 
     def overall(self):
         """Updates about the pledge as a whole rather than one actor's part in it."""
         return self.recorded().filter(actor__isnull=True)
 
+    def delete(self):
+        raise AppendOnlyError("Status updates are never deleted; withdraw them with a reason.")
+
     def newest_first(self):
         return self.order_by("-as_of", "-created", "-pk")
 
     def for_timeline(self):
-        return self.select_related("actor", "author", "pledge").newest_first()
+        return self.select_related("actor", "author", "pledge", "withdrawn_by").newest_first()
 
 
 def validate_http_url(value):
@@ -451,8 +529,9 @@ def validate_http_url(value):
 class StatusUpdate(models.Model):
     """One observation of how far a pledge has been implemented, as of a date."""
 
+    # PROTECT: a pledge with a recorded history cannot be deleted with it.
     pledge = models.ForeignKey(
-        Pledge, on_delete=models.CASCADE, related_name="updates", verbose_name="pledge"
+        Pledge, on_delete=models.PROTECT, related_name="updates", verbose_name="pledge"
     )
     status = models.CharField("status", max_length=20, choices=Status.choices)
     as_of = models.DateField(
@@ -485,8 +564,22 @@ class StatusUpdate(models.Model):
         verbose_name="author",
     )
     created = models.DateTimeField("created", default=timezone.now, editable=False)
+    # Append-only: a wrong update is withdrawn (and stays on the timeline with
+    # the reason and who withdrew it), never edited or deleted.
+    withdrawn_at = models.DateTimeField("withdrawn at", null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="withdrawn_status_updates",
+        verbose_name="withdrawn by",
+        editable=False,
+    )
+    withdrawal_reason = models.TextField("reason for withdrawal", blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-as_of", "-created", "-pk"]
@@ -504,6 +597,8 @@ class StatusUpdate(models.Model):
         return f"{self.pledge.ref} {self.get_status_display()} as of {self.as_of}"
 
     def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.refuse_changes_to_the_record()
         # The post_save handler refreshes the pledge's maintained status; the
         # atomic block puts that refresh in the same transaction as this row.
         with transaction.atomic():
@@ -512,9 +607,48 @@ class StatusUpdate(models.Model):
     def get_absolute_url(self):
         return f"{self.pledge.get_absolute_url()}#update-{self.pk}"
 
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Status updates are never deleted; withdraw it with a reason.")
+
     @property
     def status_choice(self):
         return Status(self.status)
+
+    @property
+    def is_withdrawn(self):
+        return self.withdrawn_at is not None
+
+    def source_of_pledge(self):
+        """The pledge's source, also while a new pledge and its first updates
+        are validated together in the admin (the pledge is not saved yet, but
+        the inline has attached it)."""
+        if self.pledge_id is None and not StatusUpdate.pledge.is_cached(self):
+            return None
+        pledge = self.pledge
+        return pledge.source if pledge is not None and pledge.source_id else None
+
+    def refuse_changes_to_the_record(self):
+        original = StatusUpdate.objects.filter(pk=self.pk).values(*IMMUTABLE_UPDATE_FIELDS).first()
+        if original is None:
+            return
+        changed = [f for f in IMMUTABLE_UPDATE_FIELDS if getattr(self, f) != original[f]]
+        if changed:
+            raise AppendOnlyError(
+                f"Status update {self.pk} is part of the record and cannot be edited "
+                f"({', '.join(changed)}); withdraw it and log a corrected update."
+            )
+
+    def withdraw(self, by, reason):
+        """Take the update out of the status calculation, keeping it visible."""
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError({"withdrawal_reason": "Say why the update is withdrawn."})
+        if self.is_withdrawn:
+            raise ValidationError("This update has already been withdrawn.")
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = by
+        self.withdrawal_reason = reason
+        self.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
 
     @property
     def is_historical_record(self):
@@ -523,21 +657,23 @@ class StatusUpdate(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        today = timezone.localdate()
-        if self.as_of and self.as_of > today:
+        # The server runs on UTC; a day's slack lets someone east of UTC log
+        # what happened on their "today".
+        latest_allowed = timezone.localdate() + timedelta(days=1)
+        if self.as_of and self.as_of > latest_allowed:
             errors["as_of"] = (
                 f"The date {self.as_of:%d %B %Y} is in the future; record what has "
                 "already happened."
             )
-        elif self.as_of and self.pledge_id is not None:
-            # pledge_id is None while a new pledge and its first updates are
-            # validated together in the admin; its source is checked then.
-            adopted = self.pledge.source.date_adopted
-            if self.as_of < adopted:
-                errors["as_of"] = (
-                    f"The date is before {self.pledge.source.short_title} was adopted "
-                    f"({adopted:%d %B %Y})."
-                )
+        elif (
+            self.as_of
+            and (source := self.source_of_pledge()) is not None
+            and self.as_of < source.date_adopted
+        ):
+            errors["as_of"] = (
+                f"The date is before {source.short_title} was adopted "
+                f"({source.date_adopted:%d %B %Y})."
+            )
         if not self.evidence_url and not self.evidence_reference.strip():
             errors["evidence_url"] = "Give the evidence: a web address, a document symbol, or both."
         if errors:

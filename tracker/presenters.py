@@ -232,3 +232,46 @@ def highlighted_paragraph(paragraph, pledges):
         chunks=chunks,
         pledges=own,
     )
+
+
+# Fields whose change is worth showing a reader of a pledge's history.
+HISTORY_FIELDS = [
+    "ref",
+    "title",
+    "quote",
+    "paragraph",
+    "source",
+    "timeframe",
+    "themes",
+    "actors",
+    "instruments",
+]
+
+
+def pledge_versions(pledge):
+    """The pledge's saved versions, newest first, each with its changes
+    against the version before it as ``(field label, old, new)``."""
+    records = list(
+        pledge.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    versions = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
+            for change in delta.changes:
+                label = pledge._meta.get_field(change.field).verbose_name
+                changes.append((label, describe(change.old), describe(change.new)))
+        versions.append({"record": newer, "changes": changes, "is_creation": older is None})
+    return versions
+
+
+def describe(value):
+    """A readable form of a field value from the history (m2m values arrive as
+    lists of through-row dicts)."""
+    if isinstance(value, list):
+        names = []
+        for row in value:
+            names.extend(str(v) for k, v in row.items() if k not in ("pledge", "id"))
+        return ", ".join(sorted(names)) or "none"
+    return "—" if value in (None, "") else str(value)

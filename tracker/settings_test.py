@@ -18,3 +18,6 @@ STORAGES = {
 # Fast hashing: tests create many users; strength is irrelevant here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The TLS proxy redirects in production; the test client speaks plain HTTP.
+# tests/test_security_headers.py switches it back on to test it.
+SECURE_SSL_REDIRECT = False

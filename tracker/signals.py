@@ -4,14 +4,34 @@ the pledge's updates.
 Signals rather than ``save()`` alone, because ``loaddata`` saves fixtures raw
 (``save()`` is not called) and a queryset or cascade delete never calls
 ``delete()`` on each row. Both send these signals, inside the transaction
-that writes the rows. ``bulk_create`` sends none: code that bulk-inserts
-updates calls ``tracker.models.refresh_all_statuses()`` afterwards.
+that writes the rows. ``bulk_create`` and ``QuerySet.update()`` send none: code that bulk-inserts
+updates calls ``tracker.models.refresh_all_statuses()`` afterwards. (Updates
+are append-only, so nothing should ``update()`` their status anyway.)
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from tracker.models import Pledge, StatusUpdate
+
+
+@receiver(pre_save, dispatch_uid="no_history_for_raw_loads")
+def skip_history_of_fixture_loads(sender, instance, raw, **kwargs):
+    """simple-history writes no record for a raw (fixture) save, but does for
+    the many-to-many rows loaddata sets right after it. Keep the two
+    consistent: a fixture load is not an edit. (`setup_local_site` then
+    records each loaded row's first version with `populate_history`.)"""
+    if raw:
+        instance.skip_history_when_saving = True
+
+
+@receiver(post_save, sender=Pledge, dispatch_uid="pledge_loaded_raw")
+def refresh_loaded_pledge(sender, instance, raw, **kwargs):
+    """A fixture load writes the pledge's columns as the file has them, which
+    knows nothing of its updates: recompute them (re-running `loaddata pledges`
+    on a database with history must not reset every status)."""
+    if raw:
+        instance.refresh_status()
 
 
 @receiver(post_save, sender=StatusUpdate, dispatch_uid="status_update_saved")

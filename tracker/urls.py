@@ -2,17 +2,34 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, register_converter
 
 from tracker import exports, feeds, views
+
+
+class RefConverter:
+    """Pledge refs as the model allows them (asem-2002-3.2): anything else is a
+    404 before any query runs."""
+
+    regex = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(RefConverter, "ref")
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("pledges/", views.pledge_list, name="pledge-list"),
     path("pledges/export.csv", exports.pledges_csv, name="pledge-export-csv"),
-    path("pledges/<str:ref>/", views.pledge_detail, name="pledge-detail"),
-    path("pledges/<str:ref>/updates/new/", views.update_create, name="update-create"),
-    path("pledges/<str:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
+    path("pledges/<ref:ref>/", views.pledge_detail, name="pledge-detail"),
+    path("pledges/<ref:ref>/updates/new/", views.update_create, name="update-create"),
+    path("pledges/<ref:ref>/history/", views.pledge_history, name="pledge-history"),
+    path("pledges/<ref:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
     path("updates/export.csv", exports.updates_csv, name="update-export-csv"),
     path("updates/feed/", feeds.AllUpdatesFeed(), name="update-feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from tracker import presenters
 from tracker.filtersets import valid_filterset
 from tracker.forms import StatusUpdateForm
-from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate, Theme
+from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate
 
 PLEDGES_PER_PAGE = 25
 
@@ -50,7 +50,8 @@ def pledge_list(request):
         "page": page,
         "facets": presenters.facet_counts(filterset),
         "active_filters": presenters.active_filters(filterset),
-        "query_without_page": presenters.query_without(request.GET, "page"),
+        # From the filters actually applied, so links never carry a dropped one.
+        "query_without_page": presenters.query_without(filterset.data, "page"),
         "statuses": list(Status),
     }
     return render(request, "tracker/pledge_list.html", context)
@@ -82,18 +83,20 @@ def pledge_detail(request, ref):
         "pledge": pledge,
         "status": Status(pledge.current_status),
         "updates": pledge.updates.for_timeline(),
-        "can_log_update": request.user.has_perm("tracker.add_statusupdate"),
+        "can_log_update": request.user.has_perm("tracker.log_update"),
+        "edit_count": pledge.history.count() - 1,  # the first record is its creation
     }
     return render(request, "tracker/pledge_detail.html", context)
 
 
-@permission_required("tracker.add_statusupdate")
+@permission_required("tracker.log_update")
 def update_create(request, ref):
     pledge = get_pledge(ref)
     # The instance knows its pledge and author before validation, so the
     # model's rules (as_of after adoption, ...) run inside form.is_valid().
     update = StatusUpdate(pledge=pledge, author=request.user)
-    form = StatusUpdateForm(request.POST or None, instance=update)
+    data = request.POST if request.method == "POST" else None  # an empty POST is still a POST
+    form = StatusUpdateForm(data, instance=update, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(
@@ -107,6 +110,13 @@ def update_create(request, ref):
         "tracker/update_form.html",
         {"pledge": pledge, "form": form, "statuses": list(Status)},
     )
+
+
+def pledge_history(request, ref):
+    """Every saved version of a pledge, newest first, with what changed."""
+    pledge = get_pledge(ref)
+    versions = presenters.pledge_versions(pledge)
+    return render(request, "tracker/pledge_history.html", {"pledge": pledge, "versions": versions})
 
 
 def source_detail(request, slug):
@@ -127,5 +137,5 @@ def theme_list(request):
     return render(
         request,
         "tracker/theme_list.html",
-        {"theme_rows": presenters.theme_status_rows(), "themes": Theme.objects.all()},
+        {"theme_rows": presenters.theme_status_rows()},
     )

@@ -1,10 +1,12 @@
 """Prepare a local site on first run: the pledges, the historical record and an
 admin account with a random password that is printed once.
 
-Safe to run every time: data is loaded only into an empty database, so a
-steward's local edits are never overwritten by the fixtures.
+Safe to run every time: the pledges are loaded only into an empty database
+and the history only where it is missing, so a steward's local edits are
+never overwritten by the fixtures.
 """
 
+import io
 import secrets
 
 from django.contrib.auth import get_user_model
@@ -25,18 +27,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if SourceDocument.objects.exists():
-            self.stdout.write("Pledges already loaded; leaving the data as it is.")
+            self.stdout.write("Pledges already loaded; leaving them as they are.")
         else:
             call_command("loaddata", "pledges", verbosity=0)
             self.stdout.write(self.style.SUCCESS("Loaded the pledges of both texts."))
-            if not options["no_history"]:
-                call_command("loaddata", "history", verbosity=0)
-                total = StatusUpdate.objects.filter(
-                    author__username=HISTORICAL_RECORD_USERNAME
-                ).count()
-                self.stdout.write(
-                    self.style.SUCCESS(f"Loaded the historical record ({total} status updates).")
-                )
+        has_history = StatusUpdate.objects.filter(
+            author__username=HISTORICAL_RECORD_USERNAME
+        ).exists()
+        if not options["no_history"] and not has_history:
+            call_command("loaddata", "history", verbosity=0)
+            total = StatusUpdate.objects.filter(author__username=HISTORICAL_RECORD_USERNAME).count()
+            self.stdout.write(
+                self.style.SUCCESS(f"Loaded the historical record ({total} status updates).")
+            )
+        # Fixture loads are not edits; give every row a first version in the
+        # edit history so later edits show what changed.
+        call_command("populate_history", auto=True, verbosity=0, stdout=io.StringIO())
         self.ensure_admin()
 
     def ensure_admin(self):
