@@ -36,3 +36,9 @@ def test_logout_is_post_only(client):
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_an_over_long_username_is_refused_before_authenticating(client):
+    response = client.post(reverse("login"), {"username": "u" * 400, "password": "x"})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.text

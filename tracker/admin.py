@@ -195,6 +195,14 @@ class VersionedPledgeForm(forms.ModelForm):
         cleaned["opened_version"] = opened
         return cleaned
 
+    def save(self, commit=True):
+        pledge = super().save(commit=False)
+        if commit:
+            expected = self.cleaned_data.get("opened_version") if pledge.pk else None
+            pledge.save(expected_version=expected)
+            self._save_m2m()
+        return pledge
+
 
 def conflict_message(current, opened_version):
     latest = current.history.select_related("history_user").first()

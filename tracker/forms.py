@@ -3,6 +3,7 @@
 offered, a required summary, date widgets."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from tracker.models import Actor, StatusUpdate, UpdateKind
@@ -118,3 +119,16 @@ class WithdrawUpdateForm(forms.Form):
         if not reason:
             raise ValidationError("Say why the update is withdrawn.")
         return reason
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the username's length enforced: Django sets
+    ``max_length`` on the field only for the widget, and an over-long name
+    would otherwise reach the login throttle's records (a 500 on PostgreSQL)."""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length
+        if limit and len(username) > limit:
+            raise ValidationError(f"A username has at most {limit} characters.", code="max_length")
+        return username

@@ -225,6 +225,8 @@ class Actor(models.Model):
         help_text="Users in the Reporter group who may log self-reports for this actor.",
     )
 
+    # Memberships are part of the history; change them from the actor's side
+    # (actor.reporters), which is how the admin edits them.
     history = HistoricalRecords(m2m_fields=[reporters])
 
     class Meta:
@@ -408,17 +410,21 @@ class Pledge(models.Model):
                 for f in self._meta.concrete_fields
                 if not f.primary_key and f.name not in DERIVED_PLEDGE_FIELDS
             ]
-        if expected_version is None or self._state.adding:
+        if self._state.adding:
             return super().save(*args, **kwargs)
         with transaction.atomic():
-            # A conditional UPDATE is race-free on every database: of two
-            # editors of version n, exactly one moves it to n + 1.
-            bumped = Pledge.objects.filter(pk=self.pk, version=expected_version).update(
-                version=expected_version + 1
-            )
-            if not bumped:
-                raise EditConflict(self, expected_version)
-            self.version = expected_version + 1
+            rows = Pledge.objects.filter(pk=self.pk)
+            if expected_version is not None:
+                # A conditional UPDATE is race-free on every database: of two
+                # editors of version n, exactly one moves it to n + 1.
+                if not rows.filter(version=expected_version).update(version=expected_version + 1):
+                    raise EditConflict(self, expected_version)
+                self.version = expected_version + 1
+            else:
+                # Every edit moves the version on, so editors who opened an
+                # older one are told, whoever saved in between.
+                rows.update(version=F("version") + 1)
+                self.version = rows.values_list("version", flat=True).get()
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
 from tracker import exports, feeds, views
+from tracker.forms import SignInForm
 
 
 class RefConverter:
@@ -38,7 +39,7 @@ urlpatterns = [
     path("api/pledges/", exports.pledges_api, name="api-pledge-list"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=False),
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

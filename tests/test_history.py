@@ -1,0 +1,124 @@
+"""Edit history (django-simple-history): written by admin saves and form saves,
+visible with revert in the admin and on the pledge page."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_pledge, make_theme
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_pledge(client, pledge, **changes):
+    data = {
+        "ref": pledge.ref,
+        "title": pledge.title,
+        "source": pledge.source_id,
+        "paragraph": pledge.paragraph,
+        "quote": pledge.quote,
+        "timeframe": pledge.timeframe,
+        "themes": [t.pk for t in pledge.themes.all()],
+        "opened_version": pledge.version,
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-2-TOTAL_FORMS": "0",
+        "updates-2-INITIAL_FORMS": "0",
+        **changes,
+    }
+    return client.post(reverse("admin:tracker_pledge_change", args=[pledge.pk]), data)
+
+
+def test_an_admin_edit_records_who_changed_what(admin_client, superuser):
+    pledge = make_pledge(title="Old title")
+    response = edit_pledge(admin_client, pledge, title="New title")
+    assert response.status_code == 302
+    latest = pledge.history.first()
+    assert latest.history_user == superuser
+    assert latest.title == "New title"
+    changes = latest.diff_against(latest.prev_record).changes
+    assert [(c.field, c.old, c.new) for c in changes] == [("title", "Old title", "New title")]
+
+
+def test_theme_changes_are_part_of_the_history(admin_client):
+    theme = make_theme(name="Human rights")
+    pledge = make_pledge()
+    edit_pledge(admin_client, pledge, themes=[theme.pk])
+    latest = pledge.history.first()
+    assert [t.theme_id for t in latest.themes.all()] == [theme.pk]
+
+
+def test_the_pledge_page_says_how_often_it_was_edited(admin_client, client):
+    pledge = make_pledge(title="First title")
+    for title in ("Second title", "Third title", "Fourth title"):
+        pledge.refresh_from_db()
+        edit_pledge(admin_client, pledge, title=title)
+    page = client.get(pledge.get_absolute_url())
+    assert "Edited 3 times" in page.text
+    assert f'href="{reverse("pledge-history", args=[pledge.ref])}"' in page.text
+    history = client.get(reverse("pledge-history", args=[pledge.ref]))
+    assert history.status_code == 200
+    assert "<del>Third title</del> → <ins>Fourth title</ins>" in history.text
+    newest = history.text.index("<ins>Fourth title</ins>")
+    assert newest < history.text.index("<ins>Second title</ins>")
+
+
+def test_an_unedited_pledge_shows_no_edit_count(client):
+    pledge = make_pledge()
+    assert "Edited" not in client.get(pledge.get_absolute_url()).text
+
+
+def test_a_form_save_writes_history(client, reporter, reporting_actor):
+    pledge = make_pledge()
+    client.force_login(reporter)
+    client.post(
+        reverse("update-create", args=[pledge.ref]),
+        {
+            "status": "limited",
+            "as_of": "2006-01-01",
+            "kind": "self_report",
+            "actor": reporting_actor.pk,
+            "summary": "Started.",
+            "evidence_reference": "DOC/1",
+        },
+    )
+    record = pledge.updates.get().history.get()
+    assert record.history_type == "+" and record.history_user == reporter
+
+
+def test_a_steward_can_revert_a_pledge_in_the_admin(admin_client):
+    pledge = make_pledge(title="Original")
+    edit_pledge(admin_client, pledge, title="Vandalised")
+    original = pledge.history.order_by("history_date").first()
+    url = reverse("admin:tracker_pledge_simple_history", args=[pledge.pk, original.history_id])
+    page = admin_client.get(url)
+    assert page.status_code == 200 and "Original" in page.text
+    pledge.refresh_from_db()
+    # Reverting is a save of the old version through the same versioned form.
+    response = admin_client.post(
+        url,
+        {
+            "ref": pledge.ref,
+            "title": "Original",
+            "source": pledge.source_id,
+            "paragraph": pledge.paragraph,
+            "quote": pledge.quote,
+            "timeframe": pledge.timeframe,
+            "opened_version": pledge.version,
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+            "updates-2-TOTAL_FORMS": "0",
+            "updates-2-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.title == "Original"
+    assert pledge.history.count() == 3  # created, vandalised, reverted: nothing lost
+
+
+def test_the_admin_history_page_lists_the_changes(admin_client):
+    pledge = make_pledge(title="Before")
+    edit_pledge(admin_client, pledge, title="After")
+    page = admin_client.get(reverse("admin:tracker_pledge_history", args=[pledge.pk]))
+    assert page.status_code == 200
+    assert "Before" in page.text and "After" in page.text
