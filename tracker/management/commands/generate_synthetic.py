@@ -1,0 +1,789 @@
+"""Fill the database with a reproducible synthetic data set, for benchmarks.
+
+    python manage.py generate_synthetic --pledges 100000 --updates-per-pledge 10 --seed 1
+
+Everything comes from one ``random.Random(seed)``, so a seed always gives the
+same sources, paragraphs, pledges (refs, quotes, tags) and updates (dates,
+statuses, text). ``--until`` fixes the last possible date instead of "today"
+for the same reason; it defaults to a constant, not to the calendar.
+
+Every row is recognisably synthetic: source slugs start ``synthetic-``, pledge
+refs ``syn-``, titles and update summaries ``[synthetic]``, theme, actor and
+instrument slugs ``synthetic-``, and every update is authored by the user
+``synthetic-data``, who cannot sign in. The command refuses to run on a
+database that holds any other sources, pledges or updates unless ``--force``
+is given; it then adds its rows beside them. Earlier synthetic rows are
+deleted first, so a re-run replaces the data set rather than adding to it.
+
+Rows go in with ``bulk_create`` in batches. Signals do not fire for bulk
+inserts, so the maintained status columns are recomputed afterwards with
+``tracker.models.refresh_all_statuses()``, one set-based UPDATE.
+"""
+
+import math
+import time
+from datetime import UTC, date, datetime, timedelta
+from random import Random
+
+from django.contrib.auth import get_user_model
+from django.core.management import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tracker.models import (
+    Actor,
+    Instrument,
+    Paragraph,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+    Theme,
+    Timeframe,
+    UpdateKind,
+    refresh_all_statuses,
+)
+
+SYNTHETIC_USERNAME = "synthetic-data"
+SLUG_PREFIX = "synthetic-"
+REF_PREFIX = "syn-"
+TEXT_PREFIX = "[synthetic] "
+# A constant rather than today, so the same seed gives the same dates on any day.
+DEFAULT_UNTIL = date(2026, 11, 1)
+PLEDGES_PER_PARAGRAPH = 10
+
+# (slug, short title, year adopted, share of the pledges)
+SOURCES = [
+    ("synthetic-harbour-declaration-1998", "Harbour Declaration (1998)", 1998, 30),
+    ("synthetic-lakeside-programme-2002", "Lakeside Programme of Action (2002)", 2002, 25),
+    ("synthetic-river-accord-2006", "River Accord (2006)", 2006, 20),
+    ("synthetic-summit-conclusions-2011", "Summit Conclusions (2011)", 2011, 15),
+    ("synthetic-plateau-compact-2016", "Plateau Compact (2016)", 2016, 10),
+]
+
+# Fourteen themes; the weights make a few themes common and most rare, as tags are.
+THEMES = [
+    ("Counter-terrorism cooperation", 30),
+    ("Information sharing", 18),
+    ("Capacity building", 14),
+    ("International conventions", 10),
+    ("Human rights", 9),
+    ("Border and transport security", 8),
+    ("Terrorist financing", 7),
+    ("Organized crime", 6),
+    ("Non-proliferation", 5),
+    ("Conflict prevention", 4),
+    ("Dialogue among cultures", 3),
+    ("Development and root causes", 3),
+    ("Protection of civilians", 2),
+    ("Institutional mechanisms", 2),
+]
+
+ACTORS = [
+    ("Partner states", Actor.Kind.GROUP_OF_STATES),
+    ("Senior officials", Actor.Kind.OFFICIALS),
+    ("National agencies", Actor.Kind.OFFICIALS),
+    ("The international community", Actor.Kind.GROUP_OF_STATES),
+    ("Coastal Union", Actor.Kind.REGIONAL_ORGANIZATION),
+    ("Northern Association", Actor.Kind.REGIONAL_ORGANIZATION),
+    ("Secretariat", Actor.Kind.UN_SYSTEM),
+    ("Security Council", Actor.Kind.UN_SYSTEM),
+    ("Expert committee", Actor.Kind.UN_SYSTEM),
+    ("Ministerial forum", Actor.Kind.INTERGOVERNMENTAL_BODY),
+    ("Regional organizations", Actor.Kind.REGIONAL_ORGANIZATION),
+    ("Development banks", Actor.Kind.INTERGOVERNMENTAL_BODY),
+    ("State of Arden", Actor.Kind.STATE),
+    ("State of Belmont", Actor.Kind.STATE),
+    ("State of Corvia", Actor.Kind.STATE),
+    ("State of Dalmar", Actor.Kind.STATE),
+]
+
+INSTRUMENTS = [
+    ("Resolution 2101", Instrument.Kind.SC_RESOLUTION, "S/RES/2101", 2001),
+    ("Resolution 2177", Instrument.Kind.SC_RESOLUTION, "S/RES/2177", 2004),
+    ("Resolution 64/88", Instrument.Kind.GA_RESOLUTION, "A/RES/64/88", 2009),
+    ("Charter of the Harbour Union", Instrument.Kind.CHARTER, "", 1996),
+    ("Convention on Financing", Instrument.Kind.CONVENTION, "", 1999),
+    ("Convention on Maritime Navigation", Instrument.Kind.CONVENTION, "", 2005),
+    ("Draft Comprehensive Convention", Instrument.Kind.DRAFT_CONVENTION, "", None),
+    ("Lakeside Work Plan", Instrument.Kind.PROGRAMME, "", 2002),
+    ("Joint Action Plan", Instrument.Kind.PROGRAMME, "", 2012),
+    ("Consultative Mechanism", Instrument.Kind.MECHANISM, "", 2003),
+    ("Monitoring Committee", Instrument.Kind.MECHANISM, "", 2007),
+    ("Protocol on Small Arms", Instrument.Kind.CONVENTION, "", 2010),
+    ("Model Legislation", Instrument.Kind.PROGRAMME, "", 2015),
+]
+
+# Word lists for the text. Domains appear in sentences, titles and summaries
+# with uneven frequencies, places and details more rarely, so that a search
+# for a common word finds many pledges and one for a rare word a few.
+SUBJECTS = [
+    "We pledge to",
+    "We resolve to",
+    "We undertake to",
+    "The partners agreed to",
+    "The participants will",
+    "Member states should",
+    "We call upon all states to",
+    "The meeting encouraged regional organizations to",
+    "The ministers decided to",
+    "We reaffirm our commitment to",
+]
+VERBS = [
+    "strengthen",
+    "enhance",
+    "promote",
+    "support",
+    "develop",
+    "establish",
+    "review",
+    "implement",
+    "coordinate",
+    "expand",
+    "improve",
+    "harmonise",
+    "intensify",
+    "facilitate",
+    "monitor",
+    "fund",
+    "evaluate",
+    "modernise",
+]
+OBJECTS = [
+    "cooperation on {d}",
+    "national legislation on {d}",
+    "the exchange of information on {d}",
+    "technical assistance for {d}",
+    "joint training in {d}",
+    "early warning mechanisms for {d}",
+    "common standards for {d}",
+    "regional networks dealing with {d}",
+    "the capacity of national authorities in {d}",
+    "practical measures against {d}",
+    "dialogue with civil society on {d}",
+    "research and analysis of {d}",
+]
+DOMAINS = [
+    "terrorist financing",
+    "border control",
+    "maritime security",
+    "aviation security",
+    "extradition",
+    "mutual legal assistance",
+    "money laundering",
+    "arms trafficking",
+    "cyber security",
+    "chemical weapons",
+    "nuclear material",
+    "biological agents",
+    "refugee protection",
+    "human rights education",
+    "interfaith dialogue",
+    "poverty reduction",
+    "youth employment",
+    "peacekeeping operations",
+    "small arms",
+    "customs procedures",
+    "document fraud",
+    "port facilities",
+    "container inspection",
+    "hostage taking",
+    "explosives detection",
+    "radicalisation in prisons",
+    "victims of terrorism",
+    "police training",
+    "judicial cooperation",
+    "critical infrastructure",
+    "charitable organizations",
+    "alternative remittance systems",
+    "drug trafficking",
+    "piracy",
+    "migrant smuggling",
+    "witness protection",
+    "forensic science",
+    "export controls",
+    "public health emergencies",
+    "disaster relief",
+]
+QUALIFIERS = [
+    "",
+    "",
+    "",
+    " in accordance with international law",
+    " within the framework of the United Nations",
+    " with full respect for human rights and the rule of law",
+    " at the regional and subregional levels",
+    " through regular consultations among experts",
+    " as a matter of priority",
+    " in the {p} region",
+    " in cooperation with the authorities of {p}",
+    " by the end of {y}",
+    " building on the experience gained in {p}",
+]
+PLACES = [
+    "Mekong",
+    "Sahel",
+    "Baltic",
+    "Andean",
+    "Caribbean",
+    "Pacific",
+    "Danube",
+    "Balkan",
+    "Caucasus",
+    "Maghreb",
+    "Horn of Africa",
+    "Great Lakes",
+    "Arctic",
+    "Gulf of Guinea",
+    "Central Asian",
+    "Adriatic",
+    "Amazon",
+    "Red Sea",
+    "Black Sea",
+    "Indian Ocean",
+    "Arden",
+    "Belmont",
+    "Corvia",
+    "Dalmar",
+    "Eskerfield",
+    "Fenwick",
+    "Galloway",
+    "Hollin",
+]
+UPDATE_OPENINGS = [
+    "{a} reported progress on {d}",
+    "{a} adopted new measures on {d}",
+    "{a} launched a programme on {d}",
+    "{a} published a review of {d}",
+    "{a} held a workshop on {d}",
+    "{a} announced funding for {d}",
+    "{a} postponed its plans on {d}",
+    "An independent assessment examined {d}",
+    "A peer review visit looked at {d}",
+    "{a} submitted a national report covering {d}",
+]
+UPDATE_DETAILS = [
+    "{n} officials were trained in {p}.",
+    "The assessment found gaps in implementation in {p}.",
+    "A bill was tabled in parliament in {m} {y}.",
+    "The report notes that funding remains uncertain.",
+    "Implementation is uneven across the {p} region.",
+    "A follow-up meeting took place in {p} in {m} {y}.",
+    "Evidence of activity is limited to official statements.",
+    "Donors pledged {n} million for the next phase.",
+    "The working group met {n} times during the year.",
+    "No further information has been published since.",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+# A pledge's fate: the current status it ends on, and the path its overall
+# updates follow to get there. Weights skew towards "no information" and
+# "ongoing", with few complete pledges, as in real monitoring data.
+FATES = [
+    (15, [Status.NO_INFORMATION]),
+    (30, [Status.ONGOING]),
+    (10, [Status.NOT_STARTED]),
+    (15, [Status.NOT_STARTED, Status.LIMITED]),
+    (12, [Status.NOT_STARTED, Status.LIMITED, Status.SUBSTANTIAL]),
+    (7, [Status.LIMITED, Status.STALLED]),
+    (7, [Status.NOT_STARTED, Status.LIMITED, Status.SUBSTANTIAL, Status.COMPLETE]),
+    (4, [Status.ONGOING, Status.SUPERSEDED]),
+]
+UPDATE_KINDS = list(UpdateKind.values)
+# Share of pledges with no update at all (their status is "no information").
+NEVER_UPDATED = 0.15
+# Share of updates that concern one actor's part rather than the pledge as a whole.
+ACTOR_SPECIFIC = 0.2
+
+
+def weighted_sample(rng, items, weights, count):
+    """``count`` distinct items, drawn with ``weights`` (few items, so a loop is fine)."""
+    pool, pool_weights, chosen = list(items), list(weights), []
+    for _ in range(min(count, len(pool))):
+        index = rng.choices(range(len(pool)), weights=pool_weights)[0]
+        chosen.append(pool.pop(index))
+        pool_weights.pop(index)
+    return chosen
+
+
+def spread(total, weights):
+    """Split ``total`` into whole shares proportional to ``weights`` (largest remainder)."""
+    exact = [total * weight / sum(weights) for weight in weights]
+    shares = [math.floor(x) for x in exact]
+    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - exact[i])
+    for i in by_remainder[: total - sum(shares)]:
+        shares[i] += 1
+    return shares
+
+
+class TextMaker:
+    """Sentences, titles and summaries from the word lists above."""
+
+    def __init__(self, rng, until):
+        self.rng = rng
+        self.years = range(1995, until.year + 1)
+
+    def fill(self, template, **extra):
+        rng = self.rng
+        return template.format(
+            d=rng.choice(DOMAINS),
+            p=rng.choice(PLACES),
+            y=rng.choice(self.years),
+            m=rng.choice(MONTHS),
+            n=rng.randint(2, 90),
+            **extra,
+        )
+
+    def commitment(self):
+        """One sentence of a source text, and the short title of a pledge that quotes it."""
+        rng = self.rng
+        verb = rng.choice(VERBS)
+        obj = self.fill(rng.choice(OBJECTS))
+        qualifier = self.fill(rng.choice(QUALIFIERS))
+        sentence = f"{rng.choice(SUBJECTS)} {verb} {obj}{qualifier}."
+        return sentence, f"{verb.capitalize()} {obj}"
+
+    def summary(self, actor_name):
+        rng = self.rng
+        opening = self.fill(rng.choice(UPDATE_OPENINGS), a=actor_name)
+        details = " ".join(self.fill(t) for t in rng.sample(UPDATE_DETAILS, rng.randint(1, 2)))
+        return f"{TEXT_PREFIX}{opening}. {details}"
+
+
+class Command(BaseCommand):
+    help = "Load a reproducible synthetic data set (bulk inserts) for benchmarks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--pledges", type=int, default=1000, help="Number of pledges.")
+        parser.add_argument(
+            "--updates-per-pledge",
+            type=int,
+            default=10,
+            help="Average number of status updates per pledge (the total is exact).",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Seed of the random generator.")
+        parser.add_argument(
+            "--until",
+            type=date.fromisoformat,
+            default=DEFAULT_UNTIL,
+            help=f"Latest as_of date, YYYY-MM-DD (default {DEFAULT_UNTIL}, fixed for "
+            "reproducibility; must not be in the future).",
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="Pledges per bulk-insert batch."
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though the database holds non-synthetic data (it is kept).",
+        )
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        pledge_total = options["pledges"]
+        per_pledge = options["updates_per_pledge"]
+        until = options["until"]
+        if pledge_total < 0 or per_pledge < 0 or options["batch_size"] < 1:
+            raise CommandError("--pledges and --updates-per-pledge must be ≥ 0, --batch-size ≥ 1.")
+        if until > timezone.localdate():
+            raise CommandError(f"--until {until} is in the future; updates record the past.")
+        self.refuse_real_data(options["force"])
+        self.rng = Random(options["seed"])
+        self.text = TextMaker(self.rng, until)
+        self.until = until
+        self.latest_entry = datetime(until.year, until.month, until.day, 23, tzinfo=UTC)
+        self.batch_size = options["batch_size"]
+        self.started = started
+        command_line = (
+            f"generate_synthetic --pledges {pledge_total} --updates-per-pledge {per_pledge} "
+            f"--seed {options['seed']} --until {until}"
+        )
+        with transaction.atomic():
+            self.delete_synthetic()
+            self.author = self.synthetic_author()
+            self.themes, self.theme_weights = self.make_themes()
+            self.actors = self.make_actors()
+            self.instruments = self.make_instruments()
+            self.sources = self.make_sources(pledge_total, command_line)
+            plan = self.plan_pledges(pledge_total)
+            counts = self.plan_update_counts(pledge_total, per_pledge)
+            self.insert_pledges(plan, counts)
+            self.log("recomputing current statuses")
+            updated = self.refresh_statuses()
+            self.log(f"recomputed the status of {updated:,} pledges")
+        self.analyze()
+        self.log(
+            f"done: {pledge_total:,} pledges and {sum(counts):,} updates "
+            f"in {time.monotonic() - started:.1f} s",
+            success=True,
+        )
+
+    # --- safety ---------------------------------------------------------------
+
+    def refuse_real_data(self, force):
+        real = {
+            "source documents": SourceDocument.objects.exclude(slug__startswith=SLUG_PREFIX),
+            "pledges": Pledge.objects.exclude(ref__startswith=REF_PREFIX),
+            "status updates": StatusUpdate.objects.exclude(
+                Q(pledge__ref__startswith=REF_PREFIX) & Q(author__username=SYNTHETIC_USERNAME)
+            ),
+        }
+        found = [name for name, queryset in real.items() if queryset.exists()]
+        if not found:
+            return
+        message = (
+            f"This database holds non-synthetic data ({', '.join(found)}). "
+            "generate_synthetic is meant for a benchmark database; pass --force to add "
+            "synthetic rows beside the real ones (earlier synthetic rows are replaced)."
+        )
+        if not force:
+            raise CommandError(message)
+        self.stderr.write(self.style.WARNING(f"--force: {message}"))
+
+    def delete_synthetic(self):
+        """Remove an earlier synthetic data set with plain DELETE statements.
+
+        ``QuerySet.delete()`` would load every update to send post_delete, whose
+        handler refreshes the pledge once per update: hours at a million rows.
+        """
+        quote = connection.ops.quote_name
+        pledge_table = quote(Pledge._meta.db_table)
+        synthetic_pledges = f"SELECT id FROM {pledge_table} WHERE ref LIKE %s"
+        tables = [
+            StatusUpdate._meta.db_table,
+            Pledge.themes.through._meta.db_table,
+            Pledge.actors.through._meta.db_table,
+            Pledge.instruments.through._meta.db_table,
+        ]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(
+                    f"DELETE FROM {quote(table)} WHERE pledge_id IN ({synthetic_pledges})",
+                    [REF_PREFIX + "%"],
+                )
+            cursor.execute(f"DELETE FROM {pledge_table} WHERE ref LIKE %s", [REF_PREFIX + "%"])
+            synthetic_sources = (
+                f"SELECT id FROM {quote(SourceDocument._meta.db_table)} WHERE slug LIKE %s"
+            )
+            cursor.execute(
+                f"DELETE FROM {quote(Paragraph._meta.db_table)} "
+                f"WHERE document_id IN ({synthetic_sources})",
+                [SLUG_PREFIX + "%"],
+            )
+            cursor.execute(
+                f"DELETE FROM {quote(SourceDocument._meta.db_table)} WHERE slug LIKE %s",
+                [SLUG_PREFIX + "%"],
+            )
+
+    # --- reference data -------------------------------------------------------
+
+    def synthetic_author(self):
+        user, _ = get_user_model().objects.get_or_create(
+            username=SYNTHETIC_USERNAME,
+            defaults={"first_name": "Synthetic", "last_name": "data (benchmarks)"},
+        )
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        return user
+
+    @staticmethod
+    def slugify(name):
+        return SLUG_PREFIX + "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
+
+    def make_themes(self):
+        themes = []
+        for name, _ in THEMES:
+            theme, _ = Theme.objects.update_or_create(
+                slug=self.slugify(name),
+                defaults={
+                    "name": f"{name} (synthetic)",
+                    "description": f"{TEXT_PREFIX}A synthetic theme for benchmarks.",
+                },
+            )
+            themes.append(theme)
+        return themes, [weight for _, weight in THEMES]
+
+    def make_actors(self):
+        actors = []
+        self.actor_names = {}  # for summaries: "Secretariat reported…", without "(synthetic)"
+        for name, kind in ACTORS:
+            actor, _ = Actor.objects.update_or_create(
+                slug=self.slugify(name), defaults={"name": f"{name} (synthetic)", "kind": kind}
+            )
+            actors.append(actor)
+            self.actor_names[actor] = name
+        return actors
+
+    def make_instruments(self):
+        return [
+            Instrument.objects.update_or_create(
+                slug=self.slugify(name),
+                defaults={
+                    "name": f"{name} (synthetic)",
+                    "kind": kind,
+                    "symbol": symbol,
+                    "year": year,
+                },
+            )[0]
+            for name, kind, symbol, year in INSTRUMENTS
+        ]
+
+    def make_sources(self, pledge_total, command_line):
+        """Each source with its paragraphs; returns dicts that keep every
+        paragraph's sentences, from which the pledges quote."""
+        sources = []
+        shares = spread(pledge_total, [share for *_, share in SOURCES])
+        for (slug, short_title, year, _), share in zip(SOURCES, shares, strict=True):
+            paragraph_total = min(max(math.ceil(share / PLEDGES_PER_PARAGRAPH), 3), 32000)
+            paragraphs = []
+            for _ in range(paragraph_total):
+                paragraphs.append([self.text.commitment() for _ in range(self.rng.randint(4, 8))])
+            texts = [" ".join(sentence for sentence, _ in p) for p in paragraphs]
+            adopted = date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
+            document = SourceDocument.objects.create(
+                slug=slug,
+                title=f"{TEXT_PREFIX}{short_title}",
+                short_title=f"{short_title} [synthetic]",
+                issuing_body="Synthetic summit",
+                place=self.rng.choice(PLACES),
+                date_adopted=adopted,
+                text="\n\n".join(f"{n}. {text}" for n, text in enumerate(texts, 1)),
+                preamble=f"{TEXT_PREFIX}Generated by `manage.py {command_line}`.",
+            )
+            Paragraph.objects.bulk_create(
+                (
+                    Paragraph(document=document, number=n, text=text)
+                    for n, text in enumerate(texts, 1)
+                ),
+                batch_size=self.batch_size,
+            )
+            sources.append(
+                {
+                    "document": document,
+                    "paragraphs": paragraphs,
+                    "share": share,
+                    "index": len(sources) + 1,
+                }
+            )
+        self.log(f"created {len(sources)} sources and their paragraphs")
+        return sources
+
+    # --- pledges and updates -------------------------------------------------
+
+    def plan_pledges(self, pledge_total):
+        """(source, paragraph number, clause number) for every pledge, in the
+        order they are inserted: shuffled, as if entered over time, so the
+        table's physical order does not match the list's default order."""
+        plan = []
+        for source in self.sources:
+            paragraph_count = len(source["paragraphs"])
+            numbers = sorted(self.rng.randint(1, paragraph_count) for _ in range(source["share"]))
+            clause = {}
+            for number in numbers:
+                clause[number] = clause.get(number, 0) + 1
+                plan.append((source, number, clause[number]))
+        self.rng.shuffle(plan)
+        return plan
+
+    def plan_update_counts(self, pledge_total, per_pledge):
+        """Updates per pledge: some never updated, the rest skewed (a few
+        pledges are followed closely), summing exactly to pledges × average."""
+        total = pledge_total * per_pledge
+        counts = [0] * pledge_total
+        active = [i for i in range(pledge_total) if self.rng.random() >= NEVER_UPDATED]
+        if not active or not total:
+            return counts
+        for i in active[:total]:
+            counts[i] = 1
+        remaining = total - min(total, len(active))
+        weights = [self.rng.paretovariate(2.5) for _ in active]
+        for i in self.rng.choices(active, weights=weights, k=remaining):
+            counts[i] += 1
+        return counts
+
+    def insert_pledges(self, plan, counts):
+        through = {
+            "themes": Pledge.themes.through,
+            "actors": Pledge.actors.through,
+            "instruments": Pledge.instruments.through,
+        }
+        done_pledges = done_updates = 0
+        for start in range(0, len(plan), self.batch_size):
+            batch = []
+            for offset, (source, number, clause) in enumerate(
+                plan[start : start + self.batch_size]
+            ):
+                batch.append(self.make_pledge(source, number, clause, counts[start + offset]))
+            Pledge.objects.bulk_create([item["pledge"] for item in batch])
+            links = {name: [] for name in through}
+            updates = []
+            for item in batch:
+                pledge = item["pledge"]
+                links["themes"] += [
+                    through["themes"](pledge_id=pledge.pk, theme_id=t.pk) for t in item["themes"]
+                ]
+                links["actors"] += [
+                    through["actors"](pledge_id=pledge.pk, actor_id=a.pk) for a in item["actors"]
+                ]
+                links["instruments"] += [
+                    through["instruments"](pledge_id=pledge.pk, instrument_id=i.pk)
+                    for i in item["instruments"]
+                ]
+                updates += self.make_updates(item)
+            for name, model in through.items():
+                model.objects.bulk_create(links[name], batch_size=self.batch_size)
+            # Shuffled within the batch: updates arrive interleaved across
+            # pledges, so one pledge's timeline is not in one heap page.
+            self.rng.shuffle(updates)
+            StatusUpdate.objects.bulk_create(updates, batch_size=self.batch_size)
+            done_pledges += len(batch)
+            done_updates += len(updates)
+            self.log(f"{done_pledges:,}/{len(plan):,} pledges, {done_updates:,} updates")
+
+    def make_pledge(self, source, number, clause, update_count):
+        rng = self.rng
+        sentences = source["paragraphs"][number - 1]
+        first = rng.randrange(len(sentences))
+        last = min(first + (2 if rng.random() < 0.25 else 1), len(sentences))
+        quote = " ".join(sentence for sentence, _ in sentences[first:last])
+        title = f"{TEXT_PREFIX}{sentences[first][1]}"[:200]
+        document = source["document"]
+        pledge = Pledge(
+            ref=f"{REF_PREFIX}{source['index']}-{number}.{clause}",
+            source=document,
+            paragraph=number,
+            quote=quote,
+            title=title,
+            timeframe=rng.choices(
+                [Timeframe.UNSPECIFIED, Timeframe.SHORT_TO_MEDIUM, Timeframe.LONG_TERM],
+                weights=[70, 20, 10],
+            )[0],
+        )
+        theme_count = rng.choices([1, 2, 3], weights=[50, 35, 15])[0]
+        return {
+            "pledge": pledge,
+            "adopted": document.date_adopted,
+            "update_count": update_count,
+            "themes": weighted_sample(rng, self.themes, self.theme_weights, theme_count),
+            "actors": rng.sample(self.actors, rng.choices([1, 2, 3], weights=[60, 30, 10])[0]),
+            "instruments": rng.sample(
+                self.instruments, rng.choices([0, 1, 2], weights=[55, 35, 10])[0]
+            ),
+            "fate": rng.choices([path for _, path in FATES], weights=[w for w, _ in FATES])[0],
+        }
+
+    def make_updates(self, item):
+        """The pledge's timeline: dates between adoption and ``--until`` (some
+        pledges fall silent years ago, so some are stale), overall updates
+        walking the fate's path so the newest carries the final status."""
+        rng = self.rng
+        count = item["update_count"]
+        if not count:
+            return []
+        adopted = item["adopted"]
+        span = (self.until - adopted).days
+        first_day = min(int(rng.expovariate(1 / 400)), span)
+        # A third of the pledges went quiet some time ago; the others are still followed.
+        if rng.random() < 0.33:
+            last_day = rng.randint(first_day, span)
+        else:
+            last_day = max(first_day, span - rng.randint(0, 300))
+        # The newest update falls on the last active day; the others before it.
+        days = sorted(rng.randint(first_day, last_day) for _ in range(count - 1)) + [last_day]
+        actor_specific = [rng.random() < ACTOR_SPECIFIC for _ in range(count)]
+        overall_total = actor_specific.count(False)
+        path = item["fate"]
+        updates = []
+        overall_seen = 0
+        for i, (day, for_actor) in enumerate(zip(days, actor_specific, strict=True)):
+            as_of = adopted + timedelta(days=day)
+            if for_actor:
+                actor = rng.choice(item["actors"])
+                status = rng.choice(path)
+            else:
+                actor = None
+                step = min(len(path) - 1, overall_seen * len(path) // max(overall_total - 1, 1))
+                status = path[-1] if overall_seen == overall_total - 1 else path[step]
+                overall_seen += 1
+            has_url = rng.random() < 0.6
+            # Entered some days after the date it reports, never after --until.
+            created = min(
+                datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+                + timedelta(days=rng.randint(0, 45), seconds=rng.randint(0, 86399)),
+                self.latest_entry,
+            ) + timedelta(microseconds=i)
+            updates.append(
+                StatusUpdate(
+                    pledge_id=item["pledge"].pk,
+                    status=status,
+                    as_of=as_of,
+                    summary=self.text.summary(
+                        self.actor_names[actor or rng.choice(item["actors"])]
+                    ),
+                    evidence_url=f"https://example.org/synthetic/{item['pledge'].ref}/{i}"
+                    if has_url
+                    else "",
+                    evidence_reference=""
+                    if has_url and rng.random() < 0.5
+                    else f"SYN/{as_of.year}/{rng.randint(1, 999)}",
+                    kind=rng.choice(UPDATE_KINDS),
+                    actor=actor,
+                    author=self.author,
+                    created=created,
+                )
+            )
+        return updates
+
+    # --- derived data -------------------------------------------------------
+
+    def refresh_statuses(self):
+        """``refresh_all_statuses()`` over the synthetic pledges: one UPDATE with
+        correlated subqueries, about 4 s for 100,000 pledges and a million
+        updates on PostgreSQL, so no faster path is needed."""
+        return refresh_all_statuses(Pledge.objects.filter(ref__startswith=REF_PREFIX))
+
+    def analyze(self):
+        """Fresh planner statistics (and, on PostgreSQL, a visibility map for
+        index-only scans): a benchmark right after a bulk load must not run on
+        the statistics of an empty table."""
+        tables = [
+            model._meta.db_table
+            for model in (
+                SourceDocument,
+                Paragraph,
+                Pledge,
+                StatusUpdate,
+                Pledge.themes.through,
+                Pledge.actors.through,
+                Pledge.instruments.through,
+            )
+        ]
+        quoted = ", ".join(connection.ops.quote_name(table) for table in tables)
+        with connection.cursor() as cursor:
+            if connection.vendor != "postgresql":
+                cursor.execute("ANALYZE")
+            elif connection.in_atomic_block:
+                # VACUUM cannot run inside a transaction (the test suite's, say).
+                cursor.execute(f"ANALYZE {quoted}")
+            else:
+                cursor.execute(f"VACUUM ANALYZE {quoted}")
+        self.log("analyzed the tables")
+
+    def log(self, message, success=False):
+        line = f"[{time.monotonic() - self.started:7.1f} s] {message}"
+        self.stdout.write(self.style.SUCCESS(line) if success else line)
