@@ -30,7 +30,9 @@ def test_check_deploy_reports_no_issues():
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        # Only what a deployment would have: not the test run's settings module,
+        # nor the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE.
+        if k not in {"DEBUG", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(PRODUCTION_ENV)
     result = subprocess.run(

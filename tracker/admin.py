@@ -12,9 +12,19 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html
+from import_export.admin import ExportActionMixin, ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker import stewards
+from tracker.declarations import (
+    SourceDocumentForm,
+    admin_change_url,
+    replace_paragraphs,
+    split_done_message,
+)
 from tracker.models import (
     Actor,
     EditConflict,
@@ -27,6 +37,7 @@ from tracker.models import (
     Theme,
 )
 from tracker.presenters import HISTORY_FIELDS, describe
+from tracker.resources import PledgeResource, StatusUpdateResource
 
 
 def status_badge(status_value):
@@ -72,13 +83,55 @@ class UsageCountAdmin(SimpleHistoryAdmin):
     def pledge_count(self, obj):
         return obj.pledge_total
 
+    def get_ordering(self, request):
+        # Explicit: the count annotation's GROUP BY drops Meta.ordering, and the
+        # autocomplete view paginates this queryset (unordered pages shift).
+        return super().get_ordering(request) or self.model._meta.ordering
+
 
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(UsageCountAdmin):
+    """A new declaration is pasted in and split into paragraphs on save
+    (tracker/declarations.py); its change page then shows them for review,
+    and can re-split the text until a pledge cites the document."""
+
+    form = SourceDocumentForm
     list_display = ["short_title", "issuing_body", "place", "date_adopted", "pledge_count"]
     search_fields = ["title", "short_title", "issuing_body"]
     prepopulated_fields = {"slug": ["short_title"]}
     inlines = [ParagraphInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": SourceDocumentForm.Meta.fields})]
+        if obj is None:
+            split = ["split_style", "first_paragraph_starts"]
+        elif self.has_change_permission(request, obj):
+            split = ["resplit", "split_style", "first_paragraph_starts"]
+        else:
+            return fieldsets
+        return [*fieldsets, ("Paragraphs", {"fields": split})]
+
+    def get_inlines(self, request, obj):
+        # A new document's paragraphs come from the split, not typed in here.
+        return self.inlines if obj is not None else []
+
+    def save_related(self, request, form, formsets, change):
+        # After the inline edits, so that a re-split replaces them all.
+        super().save_related(request, form, formsets, change)
+        if form.split is None:
+            return
+        style = form.cleaned_data["split_style"]
+        count = replace_paragraphs(form.instance, form.split[1], f"Split from the text ({style})")
+        form.instance.paragraphs_split = count  # tells response_post_save_* to stay
+        self.message_user(request, split_done_message(form.instance, count), messages.SUCCESS)
+
+    def response_post_save_add(self, request, obj):
+        return HttpResponseRedirect(admin_change_url(obj))  # to review the paragraphs
+
+    def response_post_save_change(self, request, obj):
+        if getattr(obj, "paragraphs_split", None) is not None:
+            return HttpResponseRedirect(admin_change_url(obj))
+        return super().response_post_save_change(request, obj)
 
 
 @admin.register(Theme)
@@ -223,9 +276,20 @@ def conflict_message(current, opened_version):
     return " ".join(lines)
 
 
+class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
+    """CSV and XLSX import (dry-run preview, all or nothing) and export, also
+    of a changelist selection ("Export selected")."""
+
+    import_formats = [CSV, XLSX]
+    export_formats = [CSV, XLSX]
+
+
 @admin.register(Pledge)
-class PledgeAdmin(StatusStylesMixin, SimpleHistoryAdmin):
+class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
     form = VersionedPledgeForm
+    resource_classes = [PledgeResource]
+    actions = [stewards.add_theme, stewards.remove_theme, stewards.log_update]
+    change_list_template = "admin/tracker/pledge/change_list.html"
     list_display = [
         "ref",
         "title",
@@ -254,6 +318,15 @@ class PledgeAdmin(StatusStylesMixin, SimpleHistoryAdmin):
     def current_status_badge(self, obj):
         return status_badge(obj.current_status)
 
+    def has_log_update_permission(self, request):
+        return request.user.has_perm("tracker.log_update")
+
+    def get_urls(self):
+        attention = self.admin_site.admin_view(
+            lambda request: stewards.attention_view(self, request)
+        )
+        return [path("attention/", attention, name="tracker_pledge_attention"), *super().get_urls()]
+
     def save_model(self, request, obj, form, change):
         obj.save(expected_version=form.cleaned_data.get("opened_version") if change else None)
 
@@ -280,10 +353,15 @@ class StatusUpdateAdminForm(forms.ModelForm):
         label="Withdraw this update",
         help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
     )
+    mark_reviewed = forms.BooleanField(
+        required=False,
+        label="Mark as reviewed",
+        help_text="Clears the review request once you have looked into it.",
+    )
 
     class Meta:
         model = StatusUpdate
-        fields = [*UPDATE_FIELDS, "pledge", "withdrawal_reason"]
+        fields = [*UPDATE_FIELDS, "pledge", "withdrawal_reason", "review_note"]
 
     def clean(self):
         cleaned = super().clean()
@@ -293,8 +371,9 @@ class StatusUpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(StatusUpdate)
-class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
+class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
     form = StatusUpdateAdminForm
+    resource_classes = [StatusUpdateResource]
     list_display = [
         "pledge",
         "status_badge",
@@ -304,8 +383,16 @@ class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
         "author",
         "created",
         "withdrawn_at",
+        "review_requested_at",
     ]
-    list_filter = ["status", "kind", "pledge__source", "actor", "withdrawn_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "pledge__source",
+        "actor",
+        "withdrawn_at",
+        "review_requested_at",
+    ]
     list_select_related = ["pledge", "actor", "author"]
     date_hierarchy = "as_of"
     search_fields = ["pledge__ref", "summary", "evidence_reference"]
@@ -319,6 +406,7 @@ class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
             *UPDATE_FIELDS,
             "author",
             "created",
+            *(["review_requested_by", "review_note", "mark_reviewed"] if obj.needs_review else []),
             "withdrawn_at",
             "withdrawn_by",
             *(["withdraw", "withdrawal_reason"] if not obj.is_withdrawn else ["withdrawal_reason"]),
@@ -327,7 +415,16 @@ class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        recorded = ["pledge", *UPDATE_FIELDS, "author", "created", "withdrawn_at", "withdrawn_by"]
+        recorded = [
+            "pledge",
+            *UPDATE_FIELDS,
+            "author",
+            "created",
+            "withdrawn_at",
+            "withdrawn_by",
+            "review_requested_by",
+            "review_note",
+        ]
         return recorded + (["withdrawal_reason"] if obj.is_withdrawn else [])
 
     def has_delete_permission(self, request, obj=None):
@@ -341,5 +438,8 @@ class StatusUpdateAdmin(StatusStylesMixin, SimpleHistoryAdmin):
         if not change:
             obj.author = request.user
             obj.save()
-        elif form.cleaned_data.get("withdraw"):
+            return
+        if form.cleaned_data.get("mark_reviewed") and obj.needs_review:
+            obj.mark_reviewed()
+        if form.cleaned_data.get("withdraw"):
             obj.withdraw(request.user, form.cleaned_data["withdrawal_reason"])

@@ -106,19 +106,8 @@ class StatusUpdateForm(forms.ModelForm):
         return cleaned
 
 
-class WithdrawUpdateForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this update withdrawn?",
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
-        error_messages={"required": "Say why the update is withdrawn."},
-    )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Say why the update is withdrawn.")
-        return reason
+class ReviewRequestForm(forms.Form):
+    note = forms.CharField(label="What looks wrong?", max_length=2000, strip=True)
 
 
 class SignInForm(AuthenticationForm):

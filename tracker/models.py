@@ -352,7 +352,10 @@ class Pledge(models.Model):
         SourceDocument, on_delete=models.PROTECT, related_name="pledges", verbose_name="source"
     )
     paragraph = models.PositiveSmallIntegerField(
-        "paragraph", help_text="The number of the paragraph the quote stands in."
+        "paragraph",
+        blank=True,  # found from the quote when left blank (see clean())
+        help_text="The number of the paragraph the quote stands in. Leave blank to have "
+        "it found from the quote.",
     )
     quote = models.TextField("quote", help_text="The exact words of the text.")
     title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
@@ -388,6 +391,8 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["source__date_adopted", "paragraph", "ref"]
+        # Held by stewards only (tracker/roles.py): imports write many rows at once.
+        permissions = [("import_pledge", "Can import pledges from CSV or XLSX")]
         indexes = [
             # /pledges/?status=… and the status facet counts filter on it.
             models.Index(fields=["current_status"], name="pledge_current_status_idx"),
@@ -445,6 +450,28 @@ class Pledge(models.Model):
             return True
         return self.last_update_as_of < timezone.localdate() - STALE_AFTER
 
+    def find_paragraph(self):
+        """The number of the one paragraph of the source that contains the quote."""
+        quote = normalise_for_quote(self.quote or "")
+        numbers = [
+            p.number
+            for p in self.source.paragraphs.only("number", "text")
+            if quote and quote in normalise_for_quote(p.text)
+        ]
+        if len(numbers) == 1:
+            return numbers[0]
+        if not numbers:
+            raise ValidationError(
+                {
+                    "quote": f"The quote is not a verbatim span of any paragraph of {self.source}. "
+                    "Copy the words exactly as the text has them."
+                }
+            )
+        listed = ", ".join(str(n) for n in numbers)
+        raise ValidationError(
+            {"paragraph": f"The quote stands in paragraphs {listed}: say which one."}
+        )
+
     def paragraph_object(self):
         return self.source.paragraphs.filter(number=self.paragraph).first()
 
@@ -452,6 +479,8 @@ class Pledge(models.Model):
         super().clean()
         if not self.source_id:
             return
+        if self.paragraph is None:
+            self.paragraph = self.find_paragraph()
         paragraph = self.paragraph_object()
         if paragraph is None:
             raise ValidationError(
@@ -532,6 +561,13 @@ def validate_http_url(value):
     )(value)
 
 
+class HttpURLField(models.URLField):
+    """A URL field that accepts http(s) only, with one clear message (instead
+    of URLField's generic one next to ours)."""
+
+    default_validators = [validate_http_url]
+
+
 class StatusUpdate(models.Model):
     """One observation of how far a pledge has been implemented, as of a date."""
 
@@ -544,9 +580,7 @@ class StatusUpdate(models.Model):
         "as of", help_text="The date the observation refers to, not the day it is entered."
     )
     summary = models.TextField("summary", help_text="What happened, in your own words.")
-    evidence_url = models.URLField(
-        "evidence URL", max_length=500, blank=True, validators=[validate_http_url]
-    )
+    evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
     evidence_reference = models.CharField(
         "evidence reference",
         max_length=120,
@@ -583,12 +617,25 @@ class StatusUpdate(models.Model):
         editable=False,
     )
     withdrawal_reason = models.TextField("reason for withdrawal", blank=True)
+    # A reporter, assessor or steward may ask stewards to look at an update
+    # (it seems wrong, or duplicates another); it changes nothing in the record.
+    review_requested_at = models.DateTimeField("review requested at", null=True, blank=True)
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="review_requests",
+        verbose_name="review requested by",
+    )
+    review_note = models.TextField("why it needs review", blank=True)
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-as_of", "-created", "-pk"]
+        permissions = [("import_statusupdate", "Can import status updates from CSV or XLSX")]
         indexes = [
             # Pledge.latest_overall_update() and every pledge timeline:
             # WHERE pledge_id = … ORDER BY as_of DESC, created DESC.
@@ -643,6 +690,25 @@ class StatusUpdate(models.Model):
                 f"Status update {self.pk} is part of the record and cannot be edited "
                 f"({', '.join(changed)}); withdraw it and log a corrected update."
             )
+
+    @property
+    def needs_review(self):
+        return self.review_requested_at is not None
+
+    def request_review(self, by, note):
+        note = (note or "").strip()
+        if not note:
+            raise ValidationError({"review_note": "Say what looks wrong."})
+        self.review_requested_at = timezone.now()
+        self.review_requested_by = by
+        self.review_note = note
+        self.save(update_fields=["review_requested_at", "review_requested_by", "review_note"])
+
+    def mark_reviewed(self):
+        self.review_requested_at = None
+        self.review_requested_by = None
+        self.review_note = ""
+        self.save(update_fields=["review_requested_at", "review_requested_by", "review_note"])
 
     def withdraw(self, by, reason):
         """Take the update out of the status calculation, keeping it visible."""

@@ -28,8 +28,22 @@ ROLE_PERMISSIONS = {
         "tracker.add_statusupdate",
         "tracker.change_statusupdate",
         "tracker.view_statusupdate",
+        "tracker.import_pledge",
+        "tracker.import_statusupdate",
     ],
 }
+
+
+def sync_role_groups(apps, schema_editor=None):
+    """For data migrations: create any missing permissions (Django normally
+    does so only after all migrations), then give each group exactly its own."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    ensure_groups(apps)
 
 
 def ensure_groups(apps=None):
@@ -45,7 +59,10 @@ def ensure_groups(apps=None):
         permissions = []
         for dotted in permission_names:
             app_label, codename = dotted.split(".")
-            permissions.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            # An early migration runs before later permissions exist; the
+            # migration that adds them syncs again. tests/test_roles.py checks
+            # that the groups end up with exactly these permissions.
+            permissions.extend(
+                Permission.objects.filter(content_type__app_label=app_label, codename=codename)
             )
         group.permissions.set(permissions)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "import_export",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
@@ -117,6 +118,13 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Admin import/export: importing needs the import_<model> permission, which
+# only the Steward group holds; exporting needs view. Exports are
+# formula-escaped by tracker.resources, not by the library's partial escape.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"

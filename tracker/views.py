@@ -6,10 +6,11 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from tracker import presenters
 from tracker.filtersets import valid_filterset
-from tracker.forms import StatusUpdateForm
+from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate
 
 PLEDGES_PER_PAGE = 25
@@ -110,6 +111,22 @@ def update_create(request, ref):
         "tracker/update_form.html",
         {"pledge": pledge, "form": form, "statuses": list(Status)},
     )
+
+
+@require_POST
+@permission_required("tracker.log_update")
+def update_request_review(request, pk):
+    """Ask the stewards to look at an update; the record itself is unchanged."""
+    update = get_object_or_404(StatusUpdate.objects.select_related("pledge"), pk=pk)
+    form = ReviewRequestForm(request.POST)
+    if form.is_valid() and not update.needs_review:
+        update.request_review(request.user, form.cleaned_data["note"])
+        messages.success(request, "Thank you: a steward will review this update.")
+    elif update.needs_review:
+        messages.info(request, "A review of this update has already been requested.")
+    else:
+        messages.error(request, "Say what looks wrong, so a steward knows what to check.")
+    return redirect(update)
 
 
 def pledge_history(request, ref):

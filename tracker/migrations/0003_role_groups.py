@@ -1,19 +1,8 @@
 """Create the Reporter, Assessor and Steward groups with their permissions."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from tracker.roles import ensure_groups
-
-
-def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations have run; make
-    # sure they exist now so the groups can be given them.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_groups(apps)
+from tracker.roles import sync_role_groups
 
 
 def remove_role_groups(apps, schema_editor):
@@ -29,4 +18,4 @@ class Migration(migrations.Migration):
         ("tracker", "0002_trust_history_versions_withdrawal"),
     ]
 
-    operations = [migrations.RunPython(create_role_groups, remove_role_groups)]
+    operations = [migrations.RunPython(sync_role_groups, remove_role_groups)]

@@ -1,0 +1,227 @@
+"""Import and export of pledges and status updates (django-import-export), for
+stewards re-keying ministry reports and spreadsheets.
+
+Rows name their relations by slug (``source``, ``themes`` …) and pledges by
+``ref``, so a file exported here imports into another database unchanged. An
+import is all or nothing: every row is validated with the models' own rules
+(``full_clean``) and the admin's dry run lists every bad row with its reason;
+if any row is bad, nothing is written. Imports go through ``save()``, so the
+edit history records each imported row and who imported it.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from import_export import fields, resources, widgets
+
+from tracker.exports import escape_formula
+from tracker.models import (
+    Actor,
+    Instrument,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+    Theme,
+)
+
+
+class SlugWidget(widgets.ForeignKeyWidget):
+    """A foreign key by slug (or ref), with a message that names the value."""
+
+    def __init__(self, model, field="slug", noun=None):
+        super().__init__(model, field=field)
+        self.noun = noun or model._meta.verbose_name
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            return self.model.objects.get(**{self.field: value})
+        except self.model.DoesNotExist:
+            raise ValueError(f"There is no {self.noun} “{value}”.") from None
+
+
+class SlugListWidget(widgets.ManyToManyWidget):
+    """Many-to-many by slugs separated by ";". Unlike the library's widget it
+    refuses unknown slugs instead of silently dropping them."""
+
+    def __init__(self, model, noun):
+        super().__init__(model, separator=";", field="slug")
+        self.noun = noun
+
+    def clean(self, value, row=None, **kwargs):
+        slugs = [s.strip() for s in str(value or "").split(self.separator) if s.strip()]
+        found = self.model.objects.filter(slug__in=slugs)
+        missing = sorted(set(slugs) - {obj.slug for obj in found})
+        if missing:
+            names = ", ".join(f"“{slug}”" for slug in missing)
+            raise ValueError(f"Unknown {self.noun}: {names}.")
+        return found
+
+
+class StrictDateWidget(widgets.DateWidget):
+    """ISO dates only (2005-04-13), with a clear message."""
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(f"“{value}” is not a date; write it as YYYY-MM-DD.") from None
+
+
+class ChoiceWidget(widgets.CharWidget):
+    """A value from a TextChoices vocabulary, with the allowed values listed."""
+
+    def __init__(self, choices, noun):
+        super().__init__()
+        self.choices, self.noun = choices, noun
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if value not in self.choices.values:
+            allowed = ", ".join(self.choices.values)
+            raise ValueError(f"“{value}” is not a {self.noun}; use one of: {allowed}.")
+        return value
+
+
+class SafeExportMixin:
+    """Formula-escape every exported cell, as the public CSV exports do."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return escape_formula(value) if isinstance(value, str) else value
+
+
+class AllOrNothingMixin:
+    class Meta:
+        clean_model_instances = True  # the models' rules: verbatim quotes, dates …
+        use_transactions = True
+        rollback_on_validation_errors = True
+        skip_unchanged = False
+
+
+class PledgeResource(SafeExportMixin, resources.ModelResource):
+    ref = fields.Field(attribute="ref", column_name="ref")
+    source = fields.Field(
+        attribute="source", column_name="source", widget=SlugWidget(SourceDocument, noun="source")
+    )
+    paragraph = fields.Field(
+        attribute="paragraph", column_name="paragraph", widget=widgets.IntegerWidget()
+    )
+    quote = fields.Field(attribute="quote", column_name="quote")
+    title = fields.Field(attribute="title", column_name="title")
+    themes = fields.Field(
+        attribute="themes", column_name="themes", widget=SlugListWidget(Theme, "theme")
+    )
+    actors = fields.Field(
+        attribute="actors", column_name="actors", widget=SlugListWidget(Actor, "actor")
+    )
+    instruments = fields.Field(
+        attribute="instruments",
+        column_name="instruments",
+        widget=SlugListWidget(Instrument, "instrument"),
+    )
+    timeframe = fields.Field(attribute="timeframe", column_name="timeframe")
+    current_status = fields.Field(
+        attribute="current_status", column_name="current_status", readonly=True
+    )
+
+    class Meta(AllOrNothingMixin.Meta):
+        model = Pledge
+        import_id_fields = ["ref"]
+        fields = [
+            "ref",
+            "source",
+            "paragraph",
+            "quote",
+            "title",
+            "themes",
+            "actors",
+            "instruments",
+            "timeframe",
+            "current_status",
+        ]
+        export_order = fields
+
+    def before_import(self, dataset, **kwargs):
+        self.refs_seen = {}
+
+    def before_import_row(self, row, row_number=None, **kwargs):
+        ref = (row.get("ref") or "").strip()
+        if ref in self.refs_seen:
+            raise ValidationError(
+                f"The ref “{ref}” is also on row {self.refs_seen[ref]}; each pledge once."
+            )
+        self.refs_seen[ref] = row_number
+
+    def get_queryset(self):
+        return Pledge.objects.select_related("source").prefetch_related(
+            "themes", "actors", "instruments"
+        )
+
+
+class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
+    """Status updates are append-only: every imported row is a new update."""
+
+    pledge = fields.Field(
+        attribute="pledge", column_name="pledge", widget=SlugWidget(Pledge, field="ref")
+    )
+    status = fields.Field(
+        attribute="status", column_name="status", widget=ChoiceWidget(Status, "status")
+    )
+    as_of = fields.Field(attribute="as_of", column_name="as_of", widget=StrictDateWidget())
+    kind = fields.Field(attribute="kind", column_name="kind")
+    actor = fields.Field(
+        attribute="actor", column_name="actor", widget=SlugWidget(Actor, noun="actor")
+    )
+    summary = fields.Field(attribute="summary", column_name="summary")
+    evidence_url = fields.Field(attribute="evidence_url", column_name="evidence_url")
+    evidence_reference = fields.Field(
+        attribute="evidence_reference", column_name="evidence_reference"
+    )
+    author = fields.Field(
+        attribute="author",
+        column_name="author",
+        widget=SlugWidget(get_user_model(), field="username", noun="user"),
+    )
+
+    class Meta(AllOrNothingMixin.Meta):
+        model = StatusUpdate
+        import_id_fields = []
+        fields = [
+            "pledge",
+            "status",
+            "as_of",
+            "kind",
+            "actor",
+            "summary",
+            "evidence_url",
+            "evidence_reference",
+            "author",
+        ]
+        export_order = fields
+
+    def get_instance(self, instance_loader, row):
+        return None  # never update a recorded update: always a new row
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # A row without an author is the importing steward's own entry.
+        if instance.author_id is None and kwargs.get("user") is not None:
+            instance.author = kwargs["user"]
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.author_id is None and "author" not in errors:
+            instance.author = self.importing_user
+        super().validate_instance(instance, errors, validate_unique)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        self.importing_user = kwargs.get("user")
+        return super().import_data(dataset, dry_run, raise_errors, **kwargs)
+
+    def get_queryset(self):
+        return StatusUpdate.objects.select_related("pledge", "actor", "author").newest_first()

@@ -1,0 +1,136 @@
+"""The stewards' tools in the admin: bulk actions on the pledge changelist and
+the "needs attention" page. Wired into the admin in ``tracker/admin.py``.
+
+Each bulk action asks for its input on an intermediate page (Django's admin
+action pattern), validates everything first, and then writes all of it in one
+transaction or none of it.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.response import TemplateResponse
+
+from tracker.models import Pledge, StatusUpdate, Theme
+
+# How many rows the attention page lists in each section (counts are complete).
+ATTENTION_LIMIT = 50
+
+
+class ThemeChoiceForm(forms.Form):
+    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), label="Theme")
+
+
+class BulkUpdateForm(forms.ModelForm):
+    class Meta:
+        model = StatusUpdate
+        fields = [
+            "status",
+            "as_of",
+            "kind",
+            "actor",
+            "summary",
+            "evidence_url",
+            "evidence_reference",
+        ]
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+
+
+def intermediate_page(modeladmin, request, queryset, form, title, action, template):
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "pledges": queryset,
+        "action": action,
+        "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        "opts": modeladmin.model._meta,
+    }
+    return TemplateResponse(request, f"admin/tracker/pledge/{template}", context)
+
+
+def change_theme(modeladmin, request, queryset, add):
+    verb = "add" if add else "remove"
+    name = f"{verb}_theme"
+    form = ThemeChoiceForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        theme = form.cleaned_data["theme"]
+        with transaction.atomic():
+            for pledge in queryset:
+                # Through the m2m manager, so the edit history records it.
+                (pledge.themes.add if add else pledge.themes.remove)(theme)
+        preposition = "to" if add else "from"
+        modeladmin.message_user(
+            request,
+            f"{'Added' if add else 'Removed'} “{theme}” {preposition} {queryset.count()} pledges.",
+            messages.SUCCESS,
+        )
+        return None
+    title = f"{verb.capitalize()} a theme {'to' if add else 'from'} the selected pledges"
+    return intermediate_page(modeladmin, request, queryset, form, title, name, "bulk_theme.html")
+
+
+@admin.action(description="Add a theme to the selected pledges", permissions=["change"])
+def add_theme(modeladmin, request, queryset):
+    return change_theme(modeladmin, request, queryset, add=True)
+
+
+@admin.action(description="Remove a theme from the selected pledges", permissions=["change"])
+def remove_theme(modeladmin, request, queryset):
+    return change_theme(modeladmin, request, queryset, add=False)
+
+
+@admin.action(
+    description="Log one status update for each selected pledge", permissions=["log_update"]
+)
+def log_update(modeladmin, request, queryset):
+    form = BulkUpdateForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        updates = [
+            StatusUpdate(pledge=pledge, author=request.user, **form.cleaned_data)
+            for pledge in queryset.select_related("source")
+        ]
+        problems = []
+        for update in updates:
+            try:
+                update.full_clean()
+            except ValidationError as error:
+                problems.append(f"{update.pledge.ref}: {'; '.join(error.messages)}")
+        if not problems:
+            with transaction.atomic():
+                for update in updates:
+                    update.save()  # one by one: signals refresh each pledge's status
+            modeladmin.message_user(
+                request, f"Logged the update on {len(updates)} pledges.", messages.SUCCESS
+            )
+            return None
+        form.add_error(None, "Nothing was logged. " + " ".join(problems))
+    title = "Log one status update for each selected pledge"
+    return intermediate_page(
+        modeladmin, request, queryset, form, title, "log_update", "bulk_update.html"
+    )
+
+
+def attention_view(modeladmin, request):
+    """What needs a steward: stale pledges, updates flagged for review,
+    pledges with no theme."""
+    stale = Pledge.objects.stale()
+    flagged = StatusUpdate.objects.filter(review_requested_at__isnull=False)
+    untagged = Pledge.objects.filter(themes__isnull=True)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Needs attention",
+        "opts": modeladmin.model._meta,
+        "stale_total": stale.count(),
+        "stale": stale.select_related("source").most_neglected_first()[:ATTENTION_LIMIT],
+        "flagged_total": flagged.count(),
+        "flagged": flagged.select_related("pledge", "review_requested_by").order_by(
+            "review_requested_at"
+        )[:ATTENTION_LIMIT],
+        "untagged_total": untagged.count(),
+        "untagged": untagged.select_related("source").order_by("ref")[:ATTENTION_LIMIT],
+        "limit": ATTENTION_LIMIT,
+    }
+    return TemplateResponse(request, "admin/tracker/pledge/attention.html", context)
