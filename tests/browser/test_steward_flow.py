@@ -5,7 +5,7 @@ then find it on the public site."""
 import pytest
 
 from tests.browser.conftest import make_steward, sign_in_to_admin, submit, wait_for_path
-from tracker.models import Paragraph, Pledge, SourceDocument
+from tracker.models import Paragraph, Pledge, SourceDocument, StatusUpdate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
 
@@ -71,9 +71,51 @@ def test_a_steward_adds_a_pledge_and_a_paraphrase_is_refused(page):
     assert page.locator(f"[id='quote-{REF}'] + mark").inner_text() == QUOTE
 
 
-@pytest.mark.skip(reason="needs the stewards' CSV import (issue 5)")
-def test_todo_a_steward_imports_status_updates_from_csv_with_a_bad_row_then_the_fixed_file(page):
-    """TODO (issue 5): in the admin's import page, upload a CSV of status updates
-    with one bad row: nothing is imported and the row's error is shown; then the
-    corrected file imports every row, and the updates appear on the timelines."""
-    raise NotImplementedError
+IMPORT_HEADER = "pledge,status,as_of,kind,actor,summary,evidence_url,evidence_reference\n"
+GOOD_ROWS = (
+    "asem-2002-9.1,ongoing,2004-06-01,independent_assessment,,"
+    "Senior officials met under the mechanism.,https://example.org/asem-som,\n"
+    "asem-2002-9.2,limited,2004-06-01,independent_assessment,,"
+    "Agencies exchanged first contacts.,,ASEM/SOM/2004\n"
+)
+BAD_ROW = (
+    "asem-2002-9.3,finished,2004-06-01,independent_assessment,,"
+    "A status outside the vocabulary.,,ASEM/SOM/2004\n"
+)
+
+
+def upload(page, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(IMPORT_HEADER + content, encoding="utf-8")
+    page.goto("/admin/tracker/statusupdate/import/")
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_label("File to import").set_input_files(str(path))
+    submit(page, page.get_by_role("button", name="Submit"))
+
+
+def test_a_steward_imports_status_updates_a_bad_row_first_then_the_fixed_file(page, tmp_path):
+    """Upload a CSV with one bad row: the dry run shows that row's error, offers
+    no confirmation, and imports nothing. The corrected file previews cleanly,
+    imports on confirmation, and the updates appear on the pledges' timelines."""
+    sign_in_to_admin(page, make_steward())
+    before = StatusUpdate.objects.count()
+
+    upload(page, tmp_path, "with-a-bad-row.csv", GOOD_ROWS + BAD_ROW)
+    errors = page.locator(
+        ".validation-error-container, .import-error, .errorlist"
+    ).all_inner_texts()
+    assert any("“finished” is not a status" in text for text in errors), errors
+    assert page.get_by_role("button", name="Confirm import").count() == 0
+    assert StatusUpdate.objects.count() == before
+
+    fixed = BAD_ROW.replace(",finished,", ",not_started,")
+    upload(page, tmp_path, "fixed.csv", GOOD_ROWS + fixed)
+    confirm = page.get_by_role("button", name="Confirm import")
+    assert confirm.count() == 1
+    assert StatusUpdate.objects.count() == before  # the preview writes nothing
+    submit(page, confirm)
+    wait_for_path(page, "/admin/tracker/statusupdate/")
+    assert StatusUpdate.objects.count() == before + 3
+
+    page.goto("/pledges/asem-2002-9.1/")
+    assert "Senior officials met under the mechanism." in page.locator(".timeline").inner_text()
