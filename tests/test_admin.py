@@ -12,6 +12,7 @@ from tests.factories import (
     make_update,
     populate,
 )
+from tests.helpers import pledge_admin_data
 from tracker.models import Paragraph, Pledge, Status, StatusUpdate
 
 pytestmark = pytest.mark.django_db
@@ -104,24 +105,8 @@ def test_changelists_run_a_constant_number_of_queries(
 
 
 def inline_post_data(pledge, **update_fields):
-    data = {
-        "ref": pledge.ref,
-        "title": pledge.title,
-        "source": pledge.source_id,
-        "paragraph": pledge.paragraph,
-        "quote": pledge.quote,
-        "timeframe": pledge.timeframe,
-        "opened_version": pledge.version,
-        # The new-update inline, then the read-only timeline inline.
-        "updates-TOTAL_FORMS": "1",
-        "updates-INITIAL_FORMS": "0",
-        "updates-MIN_NUM_FORMS": "0",
-        "updates-MAX_NUM_FORMS": "1000",
-        "updates-2-TOTAL_FORMS": "0",
-        "updates-2-INITIAL_FORMS": "0",
-        "updates-2-MIN_NUM_FORMS": "0",
-        "updates-2-MAX_NUM_FORMS": "1000",
-    }
+    """The pledge as it stands, with one new update in the new-update inline."""
+    data = pledge_admin_data(pledge, **{"updates-TOTAL_FORMS": "1" if update_fields else "0"})
     data.update({f"updates-0-{key}": value for key, value in update_fields.items()})
     return data
 
@@ -163,7 +148,6 @@ def test_an_invalid_inline_update_is_refused_with_a_message_and_nothing_saved(ad
 def test_a_non_verbatim_quote_is_refused_in_the_admin(admin_client):
     pledge = make_pledge()
     data = inline_post_data(pledge)
-    data["updates-TOTAL_FORMS"] = "0"
     data["quote"] = "We pledge to do nothing at all."
     response = admin_client.post(reverse("admin:tracker_pledge_change", args=[pledge.pk]), data)
     assert response.status_code == 200

@@ -2,8 +2,6 @@
 page's filters, 400 for bad parameters, formula escaping, a streamed body and
 a query count that does not grow with rows."""
 
-import csv
-import io
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from tests.factories import (
     make_update,
     populate,
 )
+from tests.helpers import read_streamed_csv
 from tracker.exports import escape_formula
 from tracker.models import (
     Status,
@@ -50,15 +49,8 @@ COLUMNS = [
 ]
 
 
-def read_csv(response):
-    assert response.status_code == 200
-    assert response.streaming is True
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(body, newline="")))
-
-
 def get_rows(client, params=None):
-    return read_csv(client.get(URL, params or {}))
+    return read_streamed_csv(client.get(URL, params or {}))
 
 
 def test_it_is_a_dated_attachment(client):
@@ -251,12 +243,12 @@ QUERY_CEILING = 5  # pledges, themes, actors, instruments, latest updates
 def test_the_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
     populate(10)
     with django_assert_max_num_queries(QUERY_CEILING):
-        rows = read_csv(client.get(URL))
+        rows = read_streamed_csv(client.get(URL))
     assert len(rows) == 10
 
     populate(190)
     with django_assert_max_num_queries(QUERY_CEILING):
-        rows = read_csv(client.get(URL))
+        rows = read_streamed_csv(client.get(URL))
     assert len(rows) == 200
     # populate() gives each pledge three updates, the third the newest.
     assert all(row["latest_update_summary"].startswith("Update 2 on") for row in rows)

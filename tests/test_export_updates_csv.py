@@ -2,8 +2,6 @@
 narrowed by the pledge filters; 400 for bad parameters, formula escaping, a
 streamed body and a query count that does not grow with rows."""
 
-import csv
-import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,6 +17,7 @@ from tests.factories import (
     make_user,
     populate,
 )
+from tests.helpers import read_streamed_csv
 from tracker.models import Status, UpdateKind
 
 pytestmark = pytest.mark.django_db
@@ -39,15 +38,8 @@ COLUMNS = [
 ]
 
 
-def read_csv(response):
-    assert response.status_code == 200
-    assert response.streaming is True
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(body, newline="")))
-
-
 def get_rows(client, params=None):
-    return read_csv(client.get(URL, params or {}))
+    return read_streamed_csv(client.get(URL, params or {}))
 
 
 def test_it_is_a_dated_attachment(client):
@@ -191,12 +183,12 @@ QUERY_CEILING = 1  # the updates, joined to their pledge, actor and author
 def test_the_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
     populate(10)
     with django_assert_max_num_queries(QUERY_CEILING):
-        rows = read_csv(client.get(URL))
+        rows = read_streamed_csv(client.get(URL))
     assert len(rows) == 30
 
     populate(190)
     with django_assert_max_num_queries(QUERY_CEILING):
-        rows = read_csv(client.get(URL))
+        rows = read_streamed_csv(client.get(URL))
     assert len(rows) == 600
     assert all(row["pledge_ref"].startswith("bulk-") and row["author"] for row in rows)
 
@@ -207,5 +199,5 @@ def test_a_filtered_export_is_still_one_query_after_validation(
     theme = populate(60)["themes"][0]  # one pledge in three, so 20 pledges
     # One query validates the theme slug, one streams the updates.
     with django_assert_max_num_queries(2):
-        rows = read_csv(client.get(URL, {"theme": theme.slug}))
+        rows = read_streamed_csv(client.get(URL, {"theme": theme.slug}))
     assert len(rows) == 20 * 3

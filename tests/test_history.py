@@ -5,27 +5,14 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import make_pledge, make_theme
+from tests.helpers import pledge_admin_data
 
 pytestmark = pytest.mark.django_db
 
 
 def edit_pledge(client, pledge, **changes):
-    data = {
-        "ref": pledge.ref,
-        "title": pledge.title,
-        "source": pledge.source_id,
-        "paragraph": pledge.paragraph,
-        "quote": pledge.quote,
-        "timeframe": pledge.timeframe,
-        "themes": [t.pk for t in pledge.themes.all()],
-        "opened_version": pledge.version,
-        "updates-TOTAL_FORMS": "0",
-        "updates-INITIAL_FORMS": "0",
-        "updates-2-TOTAL_FORMS": "0",
-        "updates-2-INITIAL_FORMS": "0",
-        **changes,
-    }
-    return client.post(reverse("admin:tracker_pledge_change", args=[pledge.pk]), data)
+    url = reverse("admin:tracker_pledge_change", args=[pledge.pk])
+    return client.post(url, pledge_admin_data(pledge, **changes))
 
 
 def test_an_admin_edit_records_who_changed_what(admin_client, superuser):
@@ -94,22 +81,7 @@ def test_a_steward_can_revert_a_pledge_in_the_admin(admin_client):
     assert page.status_code == 200 and "Original" in page.text
     pledge.refresh_from_db()
     # Reverting is a save of the old version through the same versioned form.
-    response = admin_client.post(
-        url,
-        {
-            "ref": pledge.ref,
-            "title": "Original",
-            "source": pledge.source_id,
-            "paragraph": pledge.paragraph,
-            "quote": pledge.quote,
-            "timeframe": pledge.timeframe,
-            "opened_version": pledge.version,
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-            "updates-2-TOTAL_FORMS": "0",
-            "updates-2-INITIAL_FORMS": "0",
-        },
-    )
+    response = admin_client.post(url, pledge_admin_data(pledge, title="Original"))
     assert response.status_code == 302
     pledge.refresh_from_db()
     assert pledge.title == "Original"

@@ -19,6 +19,7 @@ from tests.factories import (
     make_update,
     make_user,
 )
+from tests.helpers import pledge_admin_data
 from tracker.models import (
     Actor,
     Instrument,
@@ -111,22 +112,8 @@ def admin_change_theme(client, world):
 
 def admin_edit_pledge(client, world):
     pledge = world["pledge"]
-    client.post(
-        reverse("admin:tracker_pledge_change", args=[pledge.pk]),
-        {
-            "ref": pledge.ref,
-            "title": "Edited title",
-            "source": pledge.source_id,
-            "paragraph": pledge.paragraph,
-            "quote": pledge.quote,
-            "timeframe": pledge.timeframe,
-            "opened_version": pledge.version,
-            "updates-TOTAL_FORMS": "0",
-            "updates-INITIAL_FORMS": "0",
-            "updates-2-TOTAL_FORMS": "0",
-            "updates-2-INITIAL_FORMS": "0",
-        },
-    )
+    url = reverse("admin:tracker_pledge_change", args=[pledge.pk])
+    client.post(url, pledge_admin_data(pledge, title="Edited title"))
     return Pledge.objects.get(pk=pledge.pk).title == "Edited title"
 
 

@@ -26,6 +26,7 @@ from tracker.declarations import (
     split_done_message,
 )
 from tracker.models import (
+    UPDATE_ENTRY_FIELDS,
     Actor,
     EditConflict,
     Instrument,
@@ -153,15 +154,7 @@ class InstrumentAdmin(UsageCountAdmin):
     search_fields = ["name", "slug", "symbol"]
 
 
-UPDATE_FIELDS = [
-    "status",
-    "as_of",
-    "kind",
-    "actor",
-    "summary",
-    "evidence_url",
-    "evidence_reference",
-]
+UPDATE_FIELDS = UPDATE_ENTRY_FIELDS
 
 
 class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):

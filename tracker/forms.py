@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from tracker.models import Actor, StatusUpdate, UpdateKind
+from tracker.models import UPDATE_ENTRY_FIELDS, Actor, StatusUpdate, UpdateKind
 from tracker.rules import is_reporter, is_steward
 
 
@@ -18,15 +18,7 @@ class StatusUpdateForm(forms.ModelForm):
 
     class Meta:
         model = StatusUpdate
-        fields = [
-            "status",
-            "as_of",
-            "kind",
-            "actor",
-            "summary",
-            "evidence_url",
-            "evidence_reference",
-        ]
+        fields = UPDATE_ENTRY_FIELDS
         widgets = {
             "as_of": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 5}),

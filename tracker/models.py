@@ -516,6 +516,18 @@ class AppendOnlyError(Exception):
     """An attempt to edit or delete a status update instead of withdrawing it."""
 
 
+# What a person enters for a status update, in form order (the public form,
+# the admin and the bulk action all offer these).
+UPDATE_ENTRY_FIELDS = [
+    "status",
+    "as_of",
+    "kind",
+    "actor",
+    "summary",
+    "evidence_url",
+    "evidence_reference",
+]
+
 # What a status update records; once saved these never change.
 IMMUTABLE_UPDATE_FIELDS = [
     "pledge_id",

@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from tracker.models import Pledge, StatusUpdate, Theme
+from tracker.models import UPDATE_ENTRY_FIELDS, Pledge, StatusUpdate, Theme
 
 # How many rows the attention page lists in each section (counts are complete).
 ATTENTION_LIMIT = 50
@@ -26,15 +26,7 @@ class ThemeChoiceForm(forms.Form):
 class BulkUpdateForm(forms.ModelForm):
     class Meta:
         model = StatusUpdate
-        fields = [
-            "status",
-            "as_of",
-            "kind",
-            "actor",
-            "summary",
-            "evidence_url",
-            "evidence_reference",
-        ]
+        fields = UPDATE_ENTRY_FIELDS
         widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
 
 
