@@ -6,4 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "Pledge Tracker"
 
     def ready(self):
-        from tracker import signals  # noqa: F401  (connects the status-maintenance handlers)
+        from tracker import caching, signals  # noqa: F401  (signals connects on import)
+
+        caching.connect()

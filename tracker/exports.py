@@ -13,14 +13,16 @@ everything.
 
 import csv
 import json
+from collections import defaultdict
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 
 from tracker.filtersets import valid_filterset
-from tracker.models import Paragraph, Status, StatusUpdate
+from tracker.models import Paragraph, Pledge, Status, StatusUpdate
 
 API_CHUNK_SIZE = 500
 CSV_CHUNK_SIZE = 2000
@@ -123,10 +125,6 @@ def plain_text_errors(errors):
     )
 
 
-def slugs(objects):
-    return "; ".join(item.slug for item in objects)
-
-
 def isoformat(value):
     return value.isoformat() if value is not None else None
 
@@ -219,28 +217,76 @@ def pledges_api(request):
 # --- /pledges/export.csv ----------------------------------------------------------
 
 
-def pledge_csv_rows(pledges, request):
-    for pledge in pledges:
-        latest = pledge.latest_updates[0] if pledge.latest_updates else None
-        yield [
-            pledge.ref,
-            pledge.title,
-            pledge.source.slug,
-            pledge.paragraph,
-            pledge.quote,
-            slugs(pledge.themes.all()),
-            slugs(pledge.actors.all()),
-            slugs(pledge.instruments.all()),
-            pledge.timeframe,
-            pledge.current_status,
-            pledge.last_update_as_of,
-            latest.as_of if latest else None,
-            latest.status if latest else None,
-            latest.summary if latest else None,
-            latest.evidence_url if latest else None,
-            latest.evidence_reference if latest else None,
-            request.build_absolute_uri(pledge.get_absolute_url()),
-        ]
+def slug_map(through, field, pledge_ids):
+    """``{pledge id: "slug; slug"}`` for one many-to-many relation, one query."""
+    found = defaultdict(list)
+    rows = through.objects.filter(pledge_id__in=pledge_ids).values_list(
+        "pledge_id", f"{field}__slug"
+    )
+    for pledge_id, slug in rows.order_by("pledge_id", f"{field}__name"):
+        found[pledge_id].append(slug)
+    return {pledge_id: "; ".join(items) for pledge_id, items in found.items()}
+
+
+def batched(iterable, size):
+    batch = []
+    for item in iterable:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+PLEDGE_CSV_FIELDS = [
+    "pk",
+    "ref",
+    "title",
+    "source__slug",
+    "paragraph",
+    "quote",
+    "timeframe",
+    "current_status",
+    "last_update_as_of",
+    "latest_update_id",
+]
+LATEST_UPDATE_FIELDS = ["as_of", "status", "summary", "evidence_url", "evidence_reference"]
+
+
+def pledge_csv_rows(pledges, pledge_url_prefix):
+    """Rows as tuples, never model instances: the pledges stream from one
+    query; for each batch, one query per many-to-many relation and one for the
+    latest updates. A constant number of queries per batch, whatever its size."""
+    through = {name: getattr(Pledge, name).through for name in ("themes", "actors", "instruments")}
+    singular = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
+    stream = pledges.values_list(*PLEDGE_CSV_FIELDS).iterator(chunk_size=CSV_CHUNK_SIZE)
+    for batch in batched(stream, CSV_CHUNK_SIZE):
+        ids = [row[0] for row in batch]
+        tags = {name: slug_map(model, singular[name], ids) for name, model in through.items()}
+        latest = {
+            row[0]: row[1:]
+            for row in StatusUpdate.objects.filter(
+                pk__in=[row[-1] for row in batch if row[-1] is not None]
+            ).values_list("pk", *LATEST_UPDATE_FIELDS)
+        }
+        empty = (None,) * len(LATEST_UPDATE_FIELDS)
+        for pk, ref, title, source, paragraph, quote, timeframe, status, last, latest_id in batch:
+            yield [
+                ref,
+                title,
+                source,
+                paragraph,
+                quote,
+                tags["themes"].get(pk, ""),
+                tags["actors"].get(pk, ""),
+                tags["instruments"].get(pk, ""),
+                timeframe,
+                status,
+                last,
+                *latest.get(latest_id, empty),
+                f"{pledge_url_prefix}{ref}/",
+            ]
 
 
 def pledges_csv(request):
@@ -253,16 +299,13 @@ def pledges_csv(request):
     # the export shows the most recent thing recorded. current_status, by
     # contrast, follows the latest *overall* update only, so the two columns
     # can differ when the newest update concerns one actor's part.
-    # The sliced Prefetch fetches one update per pledge, per chunk, in a single
-    # window-function query.
-    latest_update = Prefetch(
-        "updates", queryset=StatusUpdate.objects.newest_first()[:1], to_attr="latest_updates"
+    # The correlated subquery reads one entry of the timeline index per pledge.
+    latest_update_id = (
+        StatusUpdate.objects.filter(pledge=OuterRef("pk")).newest_first().values("pk")[:1]
     )
-    pledges = filterset.qs.select_related("source").prefetch_related(
-        "themes", "actors", "instruments", latest_update
-    )
-    rows = pledge_csv_rows(pledges.iterator(chunk_size=CSV_CHUNK_SIZE), request)
-    return csv_response(rows, PLEDGE_CSV_COLUMNS, "pledges")
+    pledges = filterset.qs.annotate(latest_update_id=Subquery(latest_update_id))
+    prefix = request.build_absolute_uri(reverse("pledge-list"))
+    return csv_response(pledge_csv_rows(pledges, prefix), PLEDGE_CSV_COLUMNS, "pledges")
 
 
 # --- /updates/export.csv ----------------------------------------------------------

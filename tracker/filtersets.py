@@ -4,8 +4,10 @@ Every parameter is explicit about the field and lookup it filters, so the URL
 is the whole state of a list and can be bookmarked or shared.
 """
 
+import re
+
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.forms import DateInput
@@ -20,10 +22,15 @@ from tracker.models import (
     Theme,
     Timeframe,
 )
+from tracker.search import SEARCH_CONFIG, pledge_search_vector, summary_search_vector
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
 STATUS_ORDER = list(Status.values)
+
+# A query that looks like a citation code (asem-2002-3.2, 3.7): letters and
+# digits joined by hyphens or dots, with a digit somewhere.
+REF_LIKE = re.compile(r"(?=.*\d)[a-z0-9]+(?:[-.][a-z0-9]+)+")
 
 # Public ordering names -> model fields (or annotations).
 ORDERING_FIELDS = {
@@ -32,8 +39,6 @@ ORDERING_FIELDS = {
     "status": "status_rank",
     "last_update": "last_update_as_of",
 }
-
-SEARCH_CONFIG = "english"
 
 
 def status_rank():
@@ -74,10 +79,10 @@ class PledgeFilterSet(django_filters.FilterSet):
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         label="Theme",
-        field_name="themes__slug",
+        field_name="themes",
         to_field_name="slug",
         queryset=Theme.objects.all(),
-        distinct=True,
+        method="filter_tagged",
         error_messages={"invalid_choice": "There is no theme “%(value)s”."},
     )
     source = django_filters.ModelChoiceFilter(
@@ -100,7 +105,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Actor.objects.all(),
         empty_label="Any actor",
-        distinct=True,
+        method="filter_tagged",
         error_messages={"invalid_choice": "There is no actor “%(value)s”."},
     )
     instrument = django_filters.ModelChoiceFilter(
@@ -109,7 +114,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         to_field_name="slug",
         queryset=Instrument.objects.all(),
         empty_label="Any instrument",
-        distinct=True,
+        method="filter_tagged",
         error_messages={"invalid_choice": "There is no instrument “%(value)s”."},
     )
     timeframe = django_filters.ChoiceFilter(
@@ -164,10 +169,30 @@ class PledgeFilterSet(django_filters.FilterSet):
                 queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def filter_tagged(self, queryset, name, value):
+        """Pledges tagged with the chosen theme(s), actor or instrument, as a
+        semi-join (pk IN (SELECT pledge_id …)) rather than a join: no
+        duplicate rows, so no DISTINCT for the count, the page and the facets.
+        Served by the (tag, pledge) indexes of migration 0007."""
+        chosen = (
+            list(value) if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
+        )
+        if not chosen:
+            return queryset
+        # name is the filter's field_name: "themes", "actors" or "instruments".
+        through = getattr(Pledge, name).through
+        tag_column = Pledge._meta.get_field(name).m2m_reverse_field_name()
+        tagged = through.objects.filter(**{f"{tag_column}__in": chosen}).values("pledge_id")
+        return queryset.filter(pk__in=tagged)
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        if REF_LIKE.fullmatch(value.lower()):
+            # "asem-2002-3", "3.7": a citation, not words; full-text search
+            # would split it up, so match it within refs.
+            return queryset.filter(ref__icontains=value)
         if connection.vendor == "postgresql":
             return self.search_postgres(queryset, value)
         summary_match = StatusUpdate.objects.filter(summary__icontains=value).values("pledge_id")
@@ -179,20 +204,21 @@ class PledgeFilterSet(django_filters.FilterSet):
         )
 
     def search_postgres(self, queryset, value):
-        """Full-text search, ranked: title weighs most, then the quote and ref."""
+        """Full-text search, ranked: title weighs most, then the quote and ref.
+        The match is a semi-join on the union of two GIN-indexed matches
+        (tracker/search.py, migration 0007); an OR of the two in one WHERE
+        would make PostgreSQL compute every pledge's vector instead."""
         query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        vector = SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
-            "ref", "quote", weight="B", config=SEARCH_CONFIG
-        )
-        summary_match = (
-            StatusUpdate.objects.annotate(document=SearchVector("summary", config=SEARCH_CONFIG))
+        vector = pledge_search_vector()
+        own_words = Pledge.objects.annotate(document=vector).filter(document=query).values("pk")
+        in_updates = (
+            StatusUpdate.objects.annotate(document=summary_search_vector())
             .filter(document=query)
             .values("pledge_id")
         )
-        # Match with @@ (ts_rank is not zero for non-matches); rank only orders.
-        ranked = queryset.annotate(
-            search_document=vector, search_rank=SearchRank(vector, query)
-        ).filter(Q(search_document=query) | Q(pk__in=summary_match) | Q(ref__icontains=value))
+        ranked = queryset.filter(pk__in=own_words.union(in_updates)).annotate(
+            search_rank=SearchRank(vector, query)
+        )
         # Relevance first unless the user asked for an explicit order.
         if not self.form.cleaned_data.get("ordering"):
             ranked = ranked.order_by("-search_rank", "ref")

@@ -149,6 +149,24 @@ STORAGES = {
     },
 }
 
+# The shared cache behind the dashboard and facet counts (tracker/caching.py).
+# Without REDIS_URL nothing is cached: app servers keep no local state.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"REDIS_URL={REDIS_URL!r} is not a Redis URL; expected redis://HOST:6379/0."
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pledge-tracker",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
 # Security headers. The CSP allows nothing inline: no inline scripts or style
 # attributes anywhere in our templates, and charts are SVG attributes.
 CONTENT_SECURITY_POLICY = {

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tracker import presenters
+from tracker.caching import cached
 from tracker.filtersets import valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate
@@ -27,16 +28,22 @@ def page_number(raw):
 
 
 def dashboard(request):
-    context = {
-        "theme_rows": presenters.theme_status_rows(),
-        "source_rows": presenters.source_status_rows(),
-        "latest_updates": StatusUpdate.objects.for_timeline()[:10],
-        "stale_pledges": Pledge.objects.stale().most_neglected_first()[:10],
-        "stale_total": Pledge.objects.stale().count(),
-        "statuses": list(Status),
-    }
-    context["pledge_total"] = sum(row.total for row in context["source_rows"])
+    context = cached("dashboard", dashboard_summary)
+    context["statuses"] = list(Status)
     return render(request, "tracker/dashboard.html", context)
+
+
+def dashboard_summary():
+    """Everything the dashboard shows, evaluated (so it can be cached)."""
+    source_rows = presenters.source_status_rows()
+    return {
+        "theme_rows": presenters.theme_status_rows(),
+        "source_rows": source_rows,
+        "pledge_total": sum(row.total for row in source_rows),
+        "latest_updates": list(StatusUpdate.objects.for_timeline()[:10]),
+        "stale_pledges": list(Pledge.objects.stale().most_neglected_first()[:10]),
+        "stale_total": Pledge.objects.stale().count(),
+    }
 
 
 def pledge_list(request):
@@ -49,13 +56,24 @@ def pledge_list(request):
         "filterset": filterset,
         "filter_errors": filter_errors,
         "page": page,
-        "facets": presenters.facet_counts(filterset),
+        "facets": cached(
+            "facets", lambda: presenters.facet_counts(filterset), facet_key(filterset)
+        ),
         "active_filters": presenters.active_filters(filterset),
         # From the filters actually applied, so links never carry a dropped one.
         "query_without_page": presenters.query_without(filterset.data, "page"),
         "statuses": list(Status),
     }
     return render(request, "tracker/pledge_list.html", context)
+
+
+def facet_key(filterset):
+    """The applied filters, in a stable order (facets ignore page and order)."""
+    return sorted(
+        (name, sorted(filterset.data.getlist(name)))
+        for name in filterset.data
+        if name not in ("page", "ordering")
+    )
 
 
 def get_pledge(ref):

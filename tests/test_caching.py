@@ -1,0 +1,132 @@
+"""The dashboard and facet counts come from the shared cache when there is
+one, and every committed write invalidates them."""
+
+import os
+import socket
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from tests.factories import make_pledge, make_theme, make_update, populate
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture
+def shared_cache():
+    """A real (in-process) cache in place of the dummy one; the code path is
+    the same as with Redis."""
+    with override_settings(CACHES=LOCMEM):
+        caches["default"].clear()
+        yield caches["default"]
+        caches["default"].clear()
+
+
+def test_a_cached_dashboard_runs_no_query(client, shared_cache, django_assert_num_queries):
+    populate(20)
+    client.get("/")
+    with django_assert_num_queries(0):
+        assert client.get("/").status_code == 200
+
+
+def test_a_committed_write_invalidates_the_dashboard(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    pledge = make_pledge(title="Watched pledge")
+    assert "Fresh news" not in client.get("/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        make_update(pledge, summary="Fresh news", as_of=date(2020, 1, 1))
+    assert "Fresh news" in client.get("/").text
+
+
+def test_an_uncommitted_write_does_not_invalidate(client, shared_cache):
+    """Invalidation waits for the commit, so nobody caches data that may roll back."""
+    pledge = make_pledge()
+    client.get("/")
+    make_update(pledge, summary="Not yet committed", as_of=date(2020, 1, 1))
+    assert "Not yet committed" not in client.get("/").text
+
+
+def test_facets_are_cached_per_filter_set(client, shared_cache, django_capture_on_commit_callbacks):
+    theme = make_theme(slug="rights")
+    make_pledge(themes=[theme])
+    first = client.get("/pledges/?theme=rights")
+    repeat = client.get("/pledges/?theme=rights&page=1&ordering=-ref")
+    assert repeat.context["facets"] == first.context["facets"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_pledge(themes=[theme])
+    counts = {o["value"]: o["count"] for o in client.get("/pledges/").context["facets"]["theme"]}
+    assert counts["rights"] == 2
+
+
+def test_an_m2m_change_invalidates(client, shared_cache, django_capture_on_commit_callbacks):
+    theme = make_theme(slug="rights")
+    pledge = make_pledge()
+    assert client.get("/pledges/").context["facets"]["theme"][0]["count"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        pledge.themes.add(theme)
+    assert client.get("/pledges/").context["facets"]["theme"][0]["count"] == 1
+
+
+def settings_with(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
+    clean.update(DEBUG="true", **env)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import tracker.settings as s; print(s.CACHES['default']['BACKEND'])",
+        ],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_redis_url_selects_djangos_redis_cache():
+    result = settings_with(REDIS_URL="redis://127.0.0.1:6379/1")
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert settings_with().stdout.strip() == "django.core.cache.backends.dummy.DummyCache"
+    bad = settings_with(REDIS_URL="localhost:6379")
+    assert bad.returncode != 0 and "REDIS_URL" in bad.stderr.splitlines()[-1]
+
+
+def redis_reachable():
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_the_dashboard_through_a_real_redis(client, django_capture_on_commit_callbacks):
+    if not redis_reachable():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not answering on 127.0.0.1:6379 (.ci/run starts it)")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/15",
+            "KEY_PREFIX": f"pledge-tracker-test-{os.getpid()}",
+        }
+    }
+    with override_settings(CACHES=redis):
+        cache = caches["default"]
+        cache.clear()
+        try:
+            pledge = make_pledge()
+            client.get("/")
+            with django_capture_on_commit_callbacks(execute=True):
+                make_update(pledge, summary="Seen through Redis", as_of=date(2020, 1, 1))
+            assert "Seen through Redis" in client.get("/").text
+        finally:
+            cache.clear()
