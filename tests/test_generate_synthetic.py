@@ -8,6 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tests.factories import make_pledge, make_update
+from tracker.caching import data_version
 from tracker.management.commands.generate_synthetic import (
     DEFAULT_UNTIL,
     REF_PREFIX,
@@ -172,3 +173,11 @@ def test_force_adds_synthetic_rows_beside_real_ones_and_keeps_them():
 def test_it_refuses_a_future_until():
     with pytest.raises(CommandError, match="future"):
         generate(until=date(2999, 1, 1))
+
+
+def test_it_retires_cached_summaries(settings):
+    # Bulk inserts send no signals, so the command replaces the data version itself.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    before = data_version()
+    generate()
+    assert data_version() != before

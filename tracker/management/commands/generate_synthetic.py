@@ -17,7 +17,8 @@ deleted first, so a re-run replaces the data set rather than adding to it.
 
 Rows go in with ``bulk_create`` in batches. Signals do not fire for bulk
 inserts, so the maintained status columns are recomputed afterwards with
-``tracker.models.refresh_all_statuses()``, one set-based UPDATE.
+``tracker.models.refresh_all_statuses()``, one set-based UPDATE, and the
+cache's data version is replaced so no cached summary outlives the load.
 """
 
 import math
@@ -31,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from tracker.caching import new_data_version
 from tracker.models import (
     Actor,
     Instrument,
@@ -425,6 +427,8 @@ class Command(BaseCommand):
             self.log("recomputing current statuses")
             updated = self.refresh_statuses()
             self.log(f"recomputed the status of {updated:,} pledges")
+        # Bulk inserts send no signals: retire every cached summary by hand.
+        new_data_version()
         self.analyze()
         self.log(
             f"done: {pledge_total:,} pledges and {sum(counts):,} updates "
@@ -457,8 +461,11 @@ class Command(BaseCommand):
     def delete_synthetic(self):
         """Remove an earlier synthetic data set with plain DELETE statements.
 
-        ``QuerySet.delete()`` would load every update to send post_delete, whose
+        Status updates are append-only (their queryset refuses ``delete()``),
+        and an ORM delete would load every row to send post_delete, whose
         handler refreshes the pledge once per update: hours at a million rows.
+        Only rows this command made are touched, and the edit history is left
+        alone: bulk inserts never wrote any.
         """
         quote = connection.ops.quote_name
         pledge_table = quote(Pledge._meta.db_table)
