@@ -130,3 +130,32 @@ def test_the_dashboard_through_a_real_redis(client, django_capture_on_commit_cal
             assert "Seen through Redis" in client.get("/").text
         finally:
             cache.clear()
+
+
+def test_a_warm_filtered_list_runs_only_its_own_three_queries(
+    client, shared_cache, django_assert_num_queries
+):
+    """Vocabulary and facets come from the cache: what is left is the count,
+    the page and the page's themes."""
+    data = populate(30)
+    url = f"/pledges/?theme={data['themes'][0].slug}&actor={data['actors'][0].slug}"
+    client.get(url)
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.context["page"].paginator.count > 0
+
+
+def test_a_new_or_renamed_term_reaches_the_filters_at_once(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    data = populate(5)
+    client.get("/pledges/")  # caches the vocabulary
+    with django_capture_on_commit_callbacks(execute=True):
+        make_theme(slug="new-theme", name="A new theme")
+        actor = data["actors"][0]
+        actor.name = "Renamed actor"
+        actor.save()
+    response = client.get(f"/pledges/?theme=new-theme&actor={actor.slug}")
+    assert response.context["filter_errors"] == {}
+    assert "A new theme" in response.text
+    assert f'<option value="{actor.slug}" selected>Renamed actor</option>' in response.text

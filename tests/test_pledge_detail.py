@@ -119,3 +119,18 @@ def test_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(7):
         response = client.get(pledge.get_absolute_url())
     assert response.status_code == 200
+
+
+def test_a_much_cited_instrument_lists_the_first_others_and_links_to_all(client):
+    """At scale an instrument is cited by thousands of pledges: the page lists
+    the first few others by ref and links to the full, filtered list."""
+    convention = make_instrument(slug="busy-convention", name="A busy convention")
+    for number in range(1, 14):
+        make_pledge(ref=f"busy-{number:02}.1", instruments=[convention])
+    response = client.get(reverse("pledge-detail", args=["busy-01.1"]))
+    text = response.text
+    assert "Also cited by 12 other pledges, of which the first 10:" in text
+    shown = [f"busy-{number:02}.1" for number in range(2, 12)]
+    assert [p.ref for p in response.context["pledge"].instruments.all()[0].citing_pledges] == shown
+    assert 'href="/pledges/busy-12.1/"' not in text
+    assert 'href="/pledges/?instrument=busy-convention">All 13 pledges citing' in text

@@ -11,18 +11,12 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.forms import DateInput
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import SimpleLazyObject
 
-from tracker.models import (
-    Actor,
-    Instrument,
-    Pledge,
-    SourceDocument,
-    Status,
-    StatusUpdate,
-    Theme,
-    Timeframe,
-)
+from tracker.models import Pledge, Status, StatusUpdate, Timeframe
 from tracker.search import SEARCH_CONFIG, pledge_search_vector, summary_search_vector
+from tracker.vocabulary import current as current_vocabulary
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
@@ -71,25 +65,43 @@ class StatusOrderingFilter(django_filters.OrderingFilter):
         return F(field).asc(nulls_first=True) if field == "last_update_as_of" else field
 
 
+class VocabularyChoices(BaseChoiceIterator):
+    """A filter's choices from the filterset's vocabulary, read only when the
+    form validates a value or draws its options."""
+
+    def __init__(self, filterset, kind):
+        self.filterset, self.kind = filterset, kind
+
+    def __iter__(self):
+        return iter(self.filterset.vocabulary.choices(self.kind))
+
+    def __len__(self):
+        return len(self.filterset.vocabulary.terms[self.kind])
+
+    def __deepcopy__(self, memo):
+        # Forms deep-copy their fields; a copy must not copy the filterset
+        # (and its unevaluated vocabulary, which would then load twice).
+        return self
+
+
 class PledgeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="search",
         help_text="Words in the ref, title, quote or update summaries.",
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    # Theme, source, actor and instrument take slugs, validated against the
+    # cached vocabulary (tracker/vocabulary.py) rather than one query each;
+    # __init__ fills in their choices.
+    theme = django_filters.MultipleChoiceFilter(
         label="Theme",
         field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.all(),
         method="filter_tagged",
         error_messages={"invalid_choice": "There is no theme “%(value)s”."},
     )
-    source = django_filters.ModelChoiceFilter(
+    source = django_filters.ChoiceFilter(
         label="Source",
-        field_name="source",
-        to_field_name="slug",
-        queryset=SourceDocument.objects.all(),
+        method="filter_source",
         empty_label="Any source",
         error_messages={"invalid_choice": "There is no source “%(value)s”."},
     )
@@ -102,20 +114,16 @@ class PledgeFilterSet(django_filters.FilterSet):
         distinct=False,
         error_messages={"invalid_choice": "“%(value)s” is not a status."},
     )
-    actor = django_filters.ModelChoiceFilter(
+    actor = django_filters.ChoiceFilter(
         label="Actor",
         field_name="actors",
-        to_field_name="slug",
-        queryset=Actor.objects.all(),
         empty_label="Any actor",
         method="filter_tagged",
         error_messages={"invalid_choice": "There is no actor “%(value)s”."},
     )
-    instrument = django_filters.ModelChoiceFilter(
+    instrument = django_filters.ChoiceFilter(
         label="Instrument",
         field_name="instruments",
-        to_field_name="slug",
-        queryset=Instrument.objects.all(),
         empty_label="Any instrument",
         method="filter_tagged",
         error_messages={"invalid_choice": "There is no instrument “%(value)s”."},
@@ -162,6 +170,22 @@ class PledgeFilterSet(django_filters.FilterSet):
     # Parameters whose options show a count of the pledges they would give.
     FACETS = ("theme", "status", "source")
 
+    # Filter parameter -> vocabulary kind; for tags, the filter's field_name too.
+    VOCABULARY_KINDS = {
+        "theme": "theme",
+        "source": "source",
+        "actor": "actor",
+        "instrument": "instrument",
+    }
+    TAG_FIELDS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
+
+    def __init__(self, data=None, queryset=None, *, vocabulary=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        # Lazy: the API and exports only need it when one of these is given.
+        self.vocabulary = SimpleLazyObject(current_vocabulary) if vocabulary is None else vocabulary
+        for name, kind in self.VOCABULARY_KINDS.items():
+            self.filters[name].extra["choices"] = VocabularyChoices(self, kind)
+
     def qs_without(self, excluded):
         """The queryset filtered by every valid parameter except ``excluded``,
         for facet counts. It reuses the cleaned values, so nothing is
@@ -177,16 +201,19 @@ class PledgeFilterSet(django_filters.FilterSet):
         semi-join (pk IN (SELECT pledge_id …)) rather than a join: no
         duplicate rows, so no DISTINCT for the count, the page and the facets.
         Served by the (tag, pledge) indexes of migration 0007."""
-        chosen = (
-            list(value) if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
-        )
-        if not chosen:
+        if not value:
             return queryset
         # name is the filter's field_name: "themes", "actors" or "instruments".
+        chosen = self.vocabulary.pks(self.TAG_FIELDS[name], value)
         through = getattr(Pledge, name).through
         tag_column = Pledge._meta.get_field(name).m2m_reverse_field_name()
         tagged = through.objects.filter(**{f"{tag_column}__in": chosen}).values("pledge_id")
         return queryset.filter(pk__in=tagged)
+
+    def filter_source(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(source_id=self.vocabulary.by_slug["source"][value].pk)
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -247,13 +274,14 @@ def valid_filterset(data, queryset=None):
     data = data.copy()
     for name in list(data):
         data.setlist(name, [value for value in data.getlist(name) if value.strip()])
-    filterset = PledgeFilterSet(data, queryset=queryset)
+    vocabulary = SimpleLazyObject(current_vocabulary)  # shared by both attempts
+    filterset = PledgeFilterSet(data, queryset=queryset, vocabulary=vocabulary)
     if filterset.is_valid():
         return filterset, {}
     errors = {name: list(messages) for name, messages in filterset.errors.items()}
     cleaned = data.copy()
     for name in errors:
         cleaned.pop(name, None)
-    filterset = PledgeFilterSet(cleaned, queryset=queryset)
+    filterset = PledgeFilterSet(cleaned, queryset=queryset, vocabulary=vocabulary)
     filterset.is_valid()  # the remaining parameters validated above
     return filterset, errors

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -310,6 +310,36 @@ class PledgeQuerySet(models.QuerySet):
     def with_relations(self):
         """Everything a list row shows, without a query per row."""
         return self.select_related("source").prefetch_related("themes", "actors", "instruments")
+
+    def for_page(self, ref, citing_shown=10):
+        """Pledge ``ref`` with all its page shows: source and tags, and for each
+        instrument the number of pledges citing it (``pledge_count``) and the
+        first ``citing_shown`` *other* ones by ref (``citing_pledges``).
+
+        The slice is what keeps the page bounded: an instrument like
+        resolution 1373 can be cited by thousands of pledges, and loading
+        them all took seconds at 100k pledges. Django runs a sliced prefetch
+        as one windowed query."""
+        others = Pledge.objects.exclude(ref=ref).select_related("source").order_by("ref")
+        # A subquery, not Count("pledges"): the prefetch filters the same join
+        # down to this pledge, and the count would always be 1.
+        citations = (
+            Pledge.instruments.through.objects.filter(instrument=OuterRef("pk"))
+            .order_by()
+            .values("instrument")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        instruments = Instrument.objects.annotate(
+            pledge_count=Subquery(citations)
+        ).prefetch_related(
+            Prefetch("pledges", queryset=others[:citing_shown], to_attr="citing_pledges")
+        )
+        return (
+            self.filter(ref=ref)
+            .select_related("source")
+            .prefetch_related("themes", "actors", Prefetch("instruments", queryset=instruments))
+        )
 
 
 # Columns computed from the updates by Pledge.refresh_status(), never by an edit.

@@ -4,7 +4,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,9 +11,12 @@ from tracker import presenters
 from tracker.caching import cached
 from tracker.filtersets import valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
-from tracker.models import Instrument, Pledge, SourceDocument, Status, StatusUpdate
+from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
 
 PLEDGES_PER_PAGE = 25
+# Other pledges listed under each of a pledge's instruments; the rest are a
+# link to the list filtered by the instrument.
+CITING_PLEDGES_SHOWN = 10
 
 
 def page_number(raw):
@@ -81,23 +83,7 @@ def get_pledge(ref):
 
 
 def pledge_detail(request, ref):
-    pledge = get_object_or_404(
-        Pledge.objects.select_related("source").prefetch_related(
-            "themes",
-            "actors",
-            Prefetch(
-                "instruments",
-                queryset=Instrument.objects.prefetch_related(
-                    Prefetch(
-                        "pledges",
-                        queryset=Pledge.objects.select_related("source").order_by("ref"),
-                        to_attr="citing_pledges",
-                    )
-                ),
-            ),
-        ),
-        ref=ref,
-    )
+    pledge = get_object_or_404(Pledge.objects.for_page(ref, citing_shown=CITING_PLEDGES_SHOWN))
     context = {
         "pledge": pledge,
         "status": Status(pledge.current_status),
