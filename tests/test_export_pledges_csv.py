@@ -2,6 +2,8 @@
 page's filters, 400 for bad parameters, formula escaping, a streamed body and
 a query count that does not grow with rows."""
 
+import csv
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -18,11 +20,9 @@ from tests.factories import (
     populate,
 )
 from tests.helpers import read_streamed_csv
+from tracker import exports
 from tracker.exports import escape_formula
-from tracker.models import (
-    Status,
-    Timeframe,
-)
+from tracker.models import Pledge, Status, Timeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +237,7 @@ def test_escape_formula(value, expected):
     assert escape_formula(value) == expected
 
 
-QUERY_CEILING = 5  # pledges, themes, actors, instruments, latest updates
+QUERY_CEILING = 3  # pledges, then per batch of 2,000: their tags, their latest updates
 
 
 def test_the_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
@@ -253,3 +253,24 @@ def test_the_query_count_does_not_grow_with_rows(client, django_assert_max_num_q
     # populate() gives each pledge three updates, the third the newest.
     assert all(row["latest_update_summary"].startswith("Update 2 on") for row in rows)
     assert all(row["themes"] and row["actors"] and row["instruments"] for row in rows)
+
+
+def test_batches_and_chunks_keep_every_row_and_its_tags(
+    client, monkeypatch, django_assert_num_queries
+):
+    """Small batches and write chunks, so the 23 rows cross both boundaries:
+    every row comes out once, with its own tags, at two queries per batch."""
+    monkeypatch.setattr(exports, "CSV_CHUNK_SIZE", 7)
+    monkeypatch.setattr(exports, "CSV_ROWS_PER_WRITE", 3)
+    populate(23)
+    expected = {
+        pledge.ref: "; ".join(t.slug for t in sorted(pledge.themes.all(), key=lambda t: t.name))
+        for pledge in Pledge.objects.prefetch_related("themes")
+    }
+    with django_assert_num_queries(1 + 2 * 4):  # 4 batches: 7 + 7 + 7 + 2
+        response = client.get(URL)
+        chunks = list(response.streaming_content)
+    assert len(chunks) == 1 + 8  # the header, then ceil(23 / 3) chunks of rows
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    assert {row["ref"]: row["themes"] for row in rows} == expected
+    assert len(rows) == 23

@@ -16,7 +16,7 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from tracker.models import Paragraph, Pledge, Status, StatusUpdate
 
 API_CHUNK_SIZE = 500
 CSV_CHUNK_SIZE = 2000
+CSV_ROWS_PER_WRITE = 200
 
 PLEDGE_CSV_COLUMNS = [
     "ref",
@@ -107,8 +108,16 @@ def csv_response(rows, columns, basename):
 
     def lines():
         yield writer.writerow(columns)
+        # Rows go out in chunks: one write to the socket per row cost more
+        # than formatting the row (a third of a 100k-row export's time).
+        chunk = []
         for row in rows:
-            yield writer.writerow([csv_cell(value) for value in row])
+            chunk.append(writer.writerow([csv_cell(value) for value in row]))
+            if len(chunk) == CSV_ROWS_PER_WRITE:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     filename = f"{basename}-{timezone.localdate():%Y-%m-%d}.csv"
@@ -217,15 +226,28 @@ def pledges_api(request):
 # --- /pledges/export.csv ----------------------------------------------------------
 
 
-def slug_map(through, field, pledge_ids):
-    """``{pledge id: "slug; slug"}`` for one many-to-many relation, one query."""
-    found = defaultdict(list)
-    rows = through.objects.filter(pledge_id__in=pledge_ids).values_list(
-        "pledge_id", f"{field}__slug"
-    )
-    for pledge_id, slug in rows.order_by("pledge_id", f"{field}__name"):
-        found[pledge_id].append(slug)
-    return {pledge_id: "; ".join(items) for pledge_id, items in found.items()}
+TAG_RELATIONS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
+
+
+def tag_slugs(pledge_ids):
+    """``{relation: {pledge id: "slug; slug"}}`` for the themes, actors and
+    instruments of these pledges, each list by name: one query, a UNION ALL
+    of the three link tables (each joined to its small tag table)."""
+    parts = [
+        getattr(Pledge, relation)
+        .through.objects.filter(pledge_id__in=pledge_ids)
+        .annotate(relation=Value(relation, output_field=CharField()))
+        .values_list("pledge_id", f"{kind}__name", f"{kind}__slug", "relation")
+        .order_by()
+        for relation, kind in TAG_RELATIONS.items()
+    ]
+    found = {relation: defaultdict(list) for relation in TAG_RELATIONS}
+    for pledge_id, _name, slug, relation in sorted(parts[0].union(*parts[1:], all=True)):
+        found[relation][pledge_id].append(slug)
+    return {
+        relation: {pledge_id: "; ".join(slugs) for pledge_id, slugs in by_pledge.items()}
+        for relation, by_pledge in found.items()
+    }
 
 
 def batched(iterable, size):
@@ -256,14 +278,11 @@ LATEST_UPDATE_FIELDS = ["as_of", "status", "summary", "evidence_url", "evidence_
 
 def pledge_csv_rows(pledges, pledge_url_prefix):
     """Rows as tuples, never model instances: the pledges stream from one
-    query; for each batch, one query per many-to-many relation and one for the
-    latest updates. A constant number of queries per batch, whatever its size."""
-    through = {name: getattr(Pledge, name).through for name in ("themes", "actors", "instruments")}
-    singular = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
+    query; for each batch, one query for the three many-to-many relations and
+    one for the latest updates. Two queries per batch, whatever its size."""
     stream = pledges.values_list(*PLEDGE_CSV_FIELDS).iterator(chunk_size=CSV_CHUNK_SIZE)
     for batch in batched(stream, CSV_CHUNK_SIZE):
-        ids = [row[0] for row in batch]
-        tags = {name: slug_map(model, singular[name], ids) for name, model in through.items()}
+        tags = tag_slugs([row[0] for row in batch])
         latest = {
             row[0]: row[1:]
             for row in StatusUpdate.objects.filter(

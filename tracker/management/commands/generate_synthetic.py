@@ -424,6 +424,10 @@ class Command(BaseCommand):
             plan = self.plan_pledges(pledge_total)
             counts = self.plan_update_counts(pledge_total, per_pledge)
             self.insert_pledges(plan, counts)
+            # Statistics first: on a fresh database the planner would take the
+            # tables for empty and run each pledge's status subquery as a
+            # sequential scan of a million updates (it ran for over 5 minutes).
+            self.analyze()
             self.log("recomputing current statuses")
             updated = self.refresh_statuses()
             self.log(f"recomputed the status of {updated:,} pledges")
