@@ -132,6 +132,15 @@ def facet_counts(filterset):
     }
 
 
+def match_count(facets):
+    """How many pledges the filters select, from the status facet: its options
+    count the matches of every other filter by status, so the ticked ones (or
+    all, when none is ticked) add up to exactly the list's count."""
+    options = facets["status"]
+    ticked = [option for option in options if option["checked"]] or options
+    return sum(option["count"] for option in ticked)
+
+
 def query_without(data, name, value=None):
     """The query string of ``data`` without parameter ``name`` (or only without
     that one ``value`` of it), and never with the page."""

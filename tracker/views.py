@@ -19,6 +19,14 @@ PLEDGES_PER_PAGE = 25
 CITING_PLEDGES_SHOWN = 10
 
 
+class CountedPaginator(Paginator):
+    """A Paginator told how many objects there are, so it runs no COUNT(*)."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.count = count  # in place of the cached_property that would count
+
+
 def page_number(raw):
     """The requested page as a whole number, 1 for anything that is not one or
     is below 1. (Paginator.get_page sends a negative page to the last page; the
@@ -52,15 +60,15 @@ def pledge_list(request):
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
     # The table shows themes only; the API and exports load the other relations.
     rows = filterset.qs.select_related("source").prefetch_related("themes")
-    paginator = Paginator(rows, PLEDGES_PER_PAGE)
+    facets = cached("facets", lambda: presenters.facet_counts(filterset), facet_key(filterset))
+    # The status facet already counts the matches (by status): no COUNT(*).
+    paginator = CountedPaginator(rows, PLEDGES_PER_PAGE, presenters.match_count(facets))
     page = paginator.get_page(page_number(request.GET.get("page")))
     context = {
         "filterset": filterset,
         "filter_errors": filter_errors,
         "page": page,
-        "facets": cached(
-            "facets", lambda: presenters.facet_counts(filterset), facet_key(filterset)
-        ),
+        "facets": facets,
         "active_filters": presenters.active_filters(filterset),
         # From the filters actually applied, so links never carry a dropped one.
         "query_without_page": presenters.query_without(filterset.data, "page"),
