@@ -264,7 +264,13 @@ def test_no_filter_makes_the_list_query_distinct(client, world):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "status=ongoing", "status=ongoing&status=complete", "q=pledge&status=stalled", "stale=yes"],
+    [
+        "",
+        "status=ongoing",
+        "status=ongoing&status=complete",
+        "q=pledge&status=stalled",
+        "stale=yes",
+    ],
 )
 def test_the_count_summed_from_the_status_facet_is_the_real_count(client, query):
     populate(60)
