@@ -124,6 +124,7 @@ def populate(pledge_count, updates_per_pledge=3):
         Pledge(
             ref=f"bulk-{start}-{i}",
             source=sources[i % 2],
+            source_adopted=sources[i % 2].date_adopted,  # bulk inserts send no signal
             paragraph=1,
             quote="We pledge to do the first thing.",
             title=f"Bulk pledge {i}",

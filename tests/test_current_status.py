@@ -2,12 +2,14 @@
 as_of, then by created; no_information when it has none. The maintained
 column must always equal the value computed from the updates."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
-from tests.factories import make_actor, make_pledge, make_update, make_user
+from tests.factories import make_actor, make_pledge, make_source, make_update, make_user
 from tracker.models import Pledge, Status, StatusUpdate, refresh_all_statuses
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +158,46 @@ def test_status_counts_include_every_status_in_one_query(django_assert_num_queri
     assert counts[Status.COMPLETE] == 1
     assert counts[Status.NO_INFORMATION] == 1
     assert set(counts) == set(Status.values)
+
+
+def test_a_pledge_takes_its_source_adoption_date_and_follows_a_correction():
+    """source_adopted (the default order's index key) is a copy of the source's
+    date: set on every save, fixture loads included, and moved along when the
+    source's date is corrected."""
+    early, late = (
+        make_source(date_adopted=date(2001, 1, 1)),
+        make_source(date_adopted=date(2005, 1, 1)),
+    )
+    pledge = make_pledge(source=late)
+    assert pledge.source_adopted == date(2005, 1, 1)
+    pledge.source = early
+    pledge.save()
+    assert Pledge.objects.get(pk=pledge.pk).source_adopted == date(2001, 1, 1)
+    early.date_adopted = date(2000, 6, 1)
+    early.save()
+    assert Pledge.objects.get(pk=pledge.pk).source_adopted == date(2000, 6, 1)
+
+
+def test_a_raw_fixture_load_sets_the_adoption_date(tmp_path):
+    source = make_source(date_adopted=date(2003, 7, 30))
+    fixture = tmp_path / "pledge.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "tracker.pledge",
+                    "fields": {
+                        "ref": "loaded-1.1",
+                        "source": source.pk,
+                        "paragraph": 1,
+                        "quote": "We pledge to do the first thing.",
+                        "title": "Loaded",
+                        "created": "2024-01-01T00:00:00Z",
+                        "updated": "2024-01-01T00:00:00Z",
+                    },
+                }
+            ]
+        )
+    )
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert Pledge.objects.get(ref="loaded-1.1").source_adopted == date(2003, 7, 30)

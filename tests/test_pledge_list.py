@@ -238,9 +238,9 @@ def test_query_count_does_not_grow_with_the_data(
     data = populate(pledge_count)
     theme = data["themes"][0].slug
     # The vocabulary (validation and every option list), three facets (the
-    # status facet gives the count), the page and its themes: 6, whatever the
-    # number of pledges.
-    with django_assert_max_num_queries(6):
+    # status facet gives the count), the page's ids, its rows and their
+    # themes: 7, whatever the number of pledges.
+    with django_assert_max_num_queries(7):
         response = client.get(f"{URL}?theme={theme}&status=complete&status=ongoing&q=pledge")
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 0
@@ -277,3 +277,26 @@ def test_the_count_summed_from_the_status_facet_is_the_real_count(client, query)
     response = client.get(f"{URL}?{query}")
     filterset = response.context["filterset"]
     assert response.context["page"].paginator.count == filterset.qs.count()
+
+
+@pytest.mark.parametrize("ordering", ["", "-ref", "status", "-last_update", "title"])
+def test_pages_read_by_ids_keep_the_order_and_cover_every_match_once(client, ordering):
+    """A page is its ids first, then its rows (tracker/pagination.py): page
+    after page must give the filtered queryset's own order, nothing twice."""
+    populate(60)
+    query = f"{URL}?ordering={ordering}&status=ongoing&status=complete&status=limited"
+    first = client.get(query)
+    expected = [pledge.ref for pledge in first.context["filterset"].qs]
+    pages = first.context["page"].paginator.num_pages
+    seen = refs(first)
+    for number in range(2, pages + 1):
+        seen += refs(client.get(f"{query}&page={number}"))
+    assert pages == 2 and seen == expected
+
+
+def test_page_rows_leave_the_source_text_unread(client):
+    """Each row names its source; its full text (megabytes for a long
+    declaration) stays in the database."""
+    populate(5)
+    rows = client.get(URL).context["page"].object_list
+    assert rows and all({"text", "preamble"} <= row.source.get_deferred_fields() for row in rows)

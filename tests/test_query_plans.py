@@ -39,13 +39,13 @@ def plan(query_string):
 
 
 def test_the_current_status_filter_uses_its_index(data):
-    assert "pledge_current_status_idx" in plan("status=not_started")
+    assert "pledge_status_order_idx" in plan("status=not_started")
 
 
 def test_a_theme_and_status_filter_uses_both_indexes(data):
     theme = Theme.objects.order_by("pk").first()
     text = plan(f"theme={theme.slug}&status=not_started")
-    assert "pledge_current_status_idx" in text
+    assert "pledge_status_order_idx" in text
     assert "pledge_themes_theme_pledge_idx" in text
 
 

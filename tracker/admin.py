@@ -26,6 +26,7 @@ from tracker.declarations import (
     split_done_message,
 )
 from tracker.models import (
+    SOURCE_TEXT_FIELDS,
     UPDATE_ENTRY_FIELDS,
     Actor,
     EditConflict,
@@ -69,6 +70,11 @@ class ParagraphAdmin(SimpleHistoryAdmin):
     list_filter = ["document"]
     list_select_related = ["document"]
     search_fields = ["text"]
+
+    def get_queryset(self, request):
+        # Each row names its document: without the document's full text.
+        fields = (f"document__{name}" for name in SOURCE_TEXT_FIELDS)
+        return super().get_queryset(request).select_related("document").defer(*fields)
 
 
 class UsageCountAdmin(SimpleHistoryAdmin):
@@ -306,6 +312,10 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
         ),
     ]
     inlines = [NewUpdateInline, RecordedUpdateInline]
+
+    def get_queryset(self, request):
+        # The changelist shows each pledge's source: without its full text.
+        return super().get_queryset(request).with_source()
 
     @admin.display(description="current status", ordering="current_status")
     def current_status_badge(self, obj):

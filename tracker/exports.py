@@ -201,7 +201,7 @@ def pledges_api(request):
         )
     # Ordering (including search relevance) is the FilterSet's; adding
     # relations keeps it.
-    pledges = filterset.qs.select_related("source").prefetch_related(
+    pledges = filterset.qs.with_source().prefetch_related(
         "themes",
         "actors",
         "instruments",

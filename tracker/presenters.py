@@ -70,7 +70,7 @@ def source_status_rows():
         counts[source_id][status] = n
     return [
         ChartRow(source.short_title, source, StatusBar(counts[source.pk]))
-        for source in SourceDocument.objects.all()
+        for source in SourceDocument.objects.without_text()
     ]
 
 

@@ -159,9 +159,7 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         self.refs_seen[ref] = row_number
 
     def get_queryset(self):
-        return Pledge.objects.select_related("source").prefetch_related(
-            "themes", "actors", "instruments"
-        )
+        return Pledge.objects.with_source().prefetch_related("themes", "actors", "instruments")
 
 
 class StatusUpdateResource(SafeExportMixin, resources.ModelResource):

@@ -1,5 +1,5 @@
 """Keep ``Pledge.current_status`` and ``Pledge.last_update_as_of`` in step with
-the pledge's updates.
+the pledge's updates, and ``Pledge.source_adopted`` with its source.
 
 Signals rather than ``save()`` alone, because ``loaddata`` saves fixtures raw
 (``save()`` is not called) and a queryset or cascade delete never calls
@@ -12,7 +12,7 @@ are append-only, so nothing should ``update()`` their status anyway.)
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from tracker.models import Pledge, StatusUpdate
+from tracker.models import Pledge, SourceDocument, StatusUpdate
 
 
 @receiver(pre_save, dispatch_uid="no_history_for_raw_loads")
@@ -23,6 +23,32 @@ def skip_history_of_fixture_loads(sender, instance, raw, **kwargs):
     records each loaded row's first version with `populate_history`.)"""
     if raw:
         instance.skip_history_when_saving = True
+
+
+@receiver(pre_save, sender=Pledge, dispatch_uid="pledge_source_adopted")
+def copy_source_adoption_date(sender, instance, **kwargs):
+    """``Pledge.source_adopted`` follows the pledge's source, on every save,
+    fixture loads included. (Bulk inserts must set it themselves.)"""
+    if Pledge.source.is_cached(instance) and instance.source is not None:
+        instance.source_adopted = instance.source.date_adopted
+    elif instance.source_id is not None:
+        adopted = (
+            SourceDocument.objects.filter(pk=instance.source_id)
+            .values_list("date_adopted", flat=True)
+            .first()
+        )
+        # A backup may load its pledges before their sources (constraints are
+        # checked at the end): keep the date the file carries.
+        if adopted is not None:
+            instance.source_adopted = adopted
+
+
+@receiver(post_save, sender=SourceDocument, dispatch_uid="source_adopted_to_pledges")
+def copy_adoption_date_to_pledges(sender, instance, **kwargs):
+    """A corrected adoption date moves the text's pledges in the default order."""
+    instance.pledges.exclude(source_adopted=instance.date_adopted).update(
+        source_adopted=instance.date_adopted
+    )
 
 
 @receiver(post_save, sender=Pledge, dispatch_uid="pledge_loaded_raw")

@@ -82,7 +82,7 @@ def log_update(modeladmin, request, queryset):
     if form.is_bound and form.is_valid():
         updates = [
             StatusUpdate(pledge=pledge, author=request.user, **form.cleaned_data)
-            for pledge in queryset.select_related("source")
+            for pledge in queryset.with_source()
         ]
         problems = []
         for update in updates:
@@ -116,13 +116,13 @@ def attention_view(modeladmin, request):
         "title": "Needs attention",
         "opts": modeladmin.model._meta,
         "stale_total": stale.count(),
-        "stale": stale.select_related("source").most_neglected_first()[:ATTENTION_LIMIT],
+        "stale": stale.with_source().most_neglected_first()[:ATTENTION_LIMIT],
         "flagged_total": flagged.count(),
         "flagged": flagged.select_related("pledge", "review_requested_by").order_by(
             "review_requested_at"
         )[:ATTENTION_LIMIT],
         "untagged_total": untagged.count(),
-        "untagged": untagged.select_related("source").order_by("ref")[:ATTENTION_LIMIT],
+        "untagged": untagged.with_source().order_by("ref")[:ATTENTION_LIMIT],
         "limit": ATTENTION_LIMIT,
     }
     return TemplateResponse(request, "admin/tracker/pledge/attention.html", context)

@@ -3,7 +3,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -12,29 +11,12 @@ from tracker.caching import cached
 from tracker.filtersets import valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
+from tracker.pagination import PledgePaginator, page_number
 
 PLEDGES_PER_PAGE = 25
 # Other pledges listed under each of a pledge's instruments; the rest are a
 # link to the list filtered by the instrument.
 CITING_PLEDGES_SHOWN = 10
-
-
-class CountedPaginator(Paginator):
-    """A Paginator told how many objects there are, so it runs no COUNT(*)."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.count = count  # in place of the cached_property that would count
-
-
-def page_number(raw):
-    """The requested page as a whole number, 1 for anything that is not one or
-    is below 1. (Paginator.get_page sends a negative page to the last page; the
-    nearest valid page to -3 is the first.)"""
-    try:
-        return max(int(raw), 1)
-    except (TypeError, ValueError):
-        return 1
 
 
 def dashboard(request):
@@ -58,11 +40,19 @@ def dashboard_summary():
 
 def pledge_list(request):
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
-    # The table shows themes only; the API and exports load the other relations.
-    rows = filterset.qs.select_related("source").prefetch_related("themes")
     facets = cached("facets", lambda: presenters.facet_counts(filterset), facet_key(filterset))
-    # The status facet already counts the matches (by status): no COUNT(*).
-    paginator = CountedPaginator(rows, PLEDGES_PER_PAGE, presenters.match_count(facets))
+    paginator = PledgePaginator(
+        filterset.qs,
+        PLEDGES_PER_PAGE,
+        # The status facet already counts the matches, by status.
+        count=presenters.match_count(facets),
+        # The table shows themes only; the API and exports load the other
+        # relations. Unordered: the paginator puts the rows in the ids' order,
+        # and an ORDER BY here tempted PostgreSQL to walk the order index.
+        rows_for=lambda ids: (
+            Pledge.objects.filter(pk__in=ids).order_by().with_source().prefetch_related("themes")
+        ),
+    )
     page = paginator.get_page(page_number(request.GET.get("page")))
     context = {
         "filterset": filterset,
@@ -87,7 +77,7 @@ def facet_key(filterset):
 
 
 def get_pledge(ref):
-    return get_object_or_404(Pledge.objects.select_related("source"), ref=ref)
+    return get_object_or_404(Pledge.objects.with_source(), ref=ref)
 
 
 def pledge_detail(request, ref):

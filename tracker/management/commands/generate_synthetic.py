@@ -683,6 +683,7 @@ class Command(BaseCommand):
         pledge = Pledge(
             ref=f"{REF_PREFIX}{source['index']}-{number}.{clause}",
             source=document,
+            source_adopted=document.date_adopted,  # bulk inserts send no signal
             paragraph=number,
             quote=quote,
             title=title,
