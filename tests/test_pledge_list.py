@@ -4,6 +4,7 @@ pagination, bad input (never a 500) and a query count that does not grow."""
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tests.factories import (
@@ -300,3 +301,29 @@ def test_page_rows_leave_the_source_text_unread(client):
     populate(5)
     rows = client.get(URL).context["page"].object_list
     assert rows and all({"text", "preamble"} <= row.source.get_deferred_fields() for row in rows)
+
+
+def test_search_follows_edits_and_new_updates(client):
+    """The stored search columns (PostgreSQL) follow the text and every new
+    update; SQLite matches the live columns. Both must agree."""
+    pledge = make_pledge(ref="srch-1.1", title="Alpha accord", quote="We pledge to act.")
+
+    def found(words):
+        return refs(client.get(URL, {"q": words}))
+
+    assert found("zeppelin") == []
+    make_update(pledge, summary="A zeppelin was sighted.")
+    assert found("zeppelin") == ["srch-1.1"]
+    pledge.title = "Balloon pact"
+    pledge.save()
+    assert found("balloon") == ["srch-1.1"]
+    assert found("alpha") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's")
+def test_search_ranks_the_title_over_the_quote_over_the_updates(client):
+    in_update = make_pledge(ref="a-1.1", title="First", quote="We pledge to act.")
+    make_update(in_update, summary="Talks on maritime piracy.")
+    make_pledge(ref="b-1.1", title="Second", quote="We pledge to fight piracy.")
+    make_pledge(ref="c-1.1", title="Piracy at sea", quote="We pledge to act.")
+    assert refs(client.get(URL, {"q": "piracy"})) == ["c-1.1", "b-1.1", "a-1.1"]

@@ -15,7 +15,7 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
 
 from tracker.models import Pledge, Status, StatusUpdate, Timeframe
-from tracker.search import SEARCH_CONFIG, pledge_search_vector, summary_search_vector
+from tracker.search import SEARCH_CONFIG
 from tracker.vocabulary import current as current_vocabulary
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
@@ -234,20 +234,13 @@ class PledgeFilterSet(django_filters.FilterSet):
         )
 
     def search_postgres(self, queryset, value):
-        """Full-text search, ranked: title weighs most, then the quote and ref.
-        The match is a semi-join on the union of two GIN-indexed matches
-        (tracker/search.py, migration 0007); an OR of the two in one WHERE
-        would make PostgreSQL compute every pledge's vector instead."""
+        """Full-text search, ranked by the pledge's own words (title first,
+        then quote and ref); a pledge found only through its updates'
+        summaries ranks after those. Both columns are stored and the match
+        reads a GIN index (tracker/search.py)."""
         query = SearchQuery(value, search_type="websearch", config=SEARCH_CONFIG)
-        vector = pledge_search_vector()
-        own_words = Pledge.objects.annotate(document=vector).filter(document=query).values("pk")
-        in_updates = (
-            StatusUpdate.objects.annotate(document=summary_search_vector())
-            .filter(document=query)
-            .values("pledge_id")
-        )
-        ranked = queryset.filter(pk__in=own_words.union(in_updates)).annotate(
-            search_rank=SearchRank(vector, query)
+        ranked = queryset.filter(search_document=query).annotate(
+            search_rank=SearchRank(F("search_words"), query)
         )
         # Relevance first unless the user asked for an explicit order.
         if not self.form.cleaned_data.get("ordering"):

@@ -21,6 +21,7 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
@@ -29,6 +30,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from tracker.search import refresh_search_documents, search_columns
 
 # A pledge counts as stale when nothing has been recorded on it for this long.
 STALE_AFTER = timedelta(days=365)
@@ -362,8 +365,9 @@ class PledgeQuerySet(models.QuerySet):
         )
 
 
-# Columns computed from the updates by Pledge.refresh_status(), never by an edit.
-DERIVED_PLEDGE_FIELDS = {"current_status", "last_update_as_of"}
+# Columns computed from the updates by Pledge.refresh_status() (and, for the
+# search columns, from the text by save()), never written by an edit.
+DERIVED_PLEDGE_FIELDS = {"current_status", "last_update_as_of", "search_words", "search_document"}
 
 
 class EditConflict(Exception):
@@ -439,9 +443,18 @@ class Pledge(models.Model):
     # Optimistic concurrency: every edit states the version it started from
     # and bumps it; a stale version is a conflict (see save()).
     version = models.PositiveIntegerField("version", default=1, editable=False)
+    # Full-text search on PostgreSQL (tracker/search.py): the pledge's own
+    # words, to rank by, and those plus its updates' summaries, to match
+    # against. Empty on SQLite.
+    search_words = SearchVectorField(null=True, editable=False)
+    search_document = SearchVectorField(null=True, editable=False)
 
     objects = PledgeManager()
-    history = HistoricalRecords(m2m_fields=[themes, actors, instruments])
+    # The search columns are derived from what history already records.
+    history = HistoricalRecords(
+        m2m_fields=[themes, actors, instruments],
+        excluded_fields=["search_words", "search_document"],
+    )
 
     class Meta:
         ordering = ["source_adopted", "paragraph", "ref"]
@@ -482,7 +495,9 @@ class Pledge(models.Model):
                 if not f.primary_key and f.name not in DERIVED_PLEDGE_FIELDS
             ]
         if self._state.adding:
-            return super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
+            refresh_search_documents(Pledge.objects.filter(pk=self.pk))
+            return
         with transaction.atomic():
             rows = Pledge.objects.filter(pk=self.pk)
             if expected_version is not None:
@@ -497,6 +512,7 @@ class Pledge(models.Model):
                 rows.update(version=F("version") + 1)
                 self.version = rows.values_list("version", flat=True).get()
             super().save(*args, **kwargs)
+            refresh_search_documents(rows)
 
     def get_absolute_url(self):
         return reverse("pledge-detail", args=[self.ref])
@@ -574,7 +590,10 @@ class Pledge(models.Model):
         # update(), not save(): it must not bump `updated` (a pledge edit) or
         # trigger history for what is derived data.
         Pledge.objects.filter(pk=self.pk).update(
-            current_status=self.current_status, last_update_as_of=self.last_update_as_of
+            current_status=self.current_status,
+            last_update_as_of=self.last_update_as_of,
+            # The updates' summaries are searchable: same statement.
+            **search_columns(),
         )
 
 
@@ -838,4 +857,5 @@ def refresh_all_statuses(pledges=None):
     return queryset.update(
         current_status=Subquery(computed.values("computed_status")[:1]),
         last_update_as_of=Subquery(computed.values("computed_last_update")[:1]),
+        **search_columns(),
     )

@@ -9,9 +9,22 @@
 """
 
 from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-from tracker.search import pledge_search_vector, summary_search_vector
+# The search expressions as they were at this migration (tracker/search.py
+# has moved on to stored columns, migration 0009, which drops these indexes).
+SEARCH_CONFIG = "english"
+
+
+def pledge_search_vector():
+    return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "ref", "quote", weight="B", config=SEARCH_CONFIG
+    )
+
+
+def summary_search_vector():
+    return SearchVector("summary", config=SEARCH_CONFIG)
 
 TAG_INDEXES = [
     ("tracker_pledge_themes", "theme_id", "pledge_themes_theme_pledge_idx"),
