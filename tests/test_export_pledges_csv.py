@@ -17,6 +17,7 @@ from tests.factories import (
     make_source,
     make_theme,
     make_update,
+    make_user,
     populate,
 )
 from tests.helpers import read_streamed_csv
@@ -274,3 +275,15 @@ def test_batches_and_chunks_keep_every_row_and_its_tags(
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
     assert {row["ref"]: row["themes"] for row in rows} == expected
     assert len(rows) == 23
+
+
+def test_a_withdrawn_update_is_not_the_latest_update(client):
+    """Withdrawn updates stay on the timeline but no longer count, in the
+    export's latest-update columns as in the status."""
+    pledge = make_pledge(ref="w-1.1")
+    make_update(pledge, summary="Still counts.", as_of=date(2005, 1, 1))
+    mistake = make_update(pledge, summary="Logged by mistake.", as_of=date(2006, 1, 1))
+    mistake.withdraw(make_user(), "Entered against the wrong pledge.")
+    [row] = read_streamed_csv(client.get(URL))
+    assert row["latest_update_summary"] == "Still counts."
+    assert row["latest_update_as_of"] == "2005-01-01"

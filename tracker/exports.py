@@ -16,7 +16,9 @@ import json
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import CharField, OuterRef, Prefetch, Subquery, Value
+from django.db import connection
+from django.db.models import CharField, Prefetch, Value
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -82,10 +84,14 @@ def escape_formula(value):
 
 
 def csv_cell(value):
-    """Dates and times in ISO 8601, then escaped."""
-    if isinstance(value, date):  # datetime is a subclass
-        value = value.isoformat()
-    return escape_formula(value)
+    """Dates and times in ISO 8601, everything else escaped. (Called for every
+    cell of an export: 1.7 million at 100,000 pledges, hence the fast paths.)"""
+    if value is None:
+        return ""
+    if isinstance(value, date):  # datetime is a subclass; ISO never starts a formula
+        return value.isoformat()
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 class Echo:
@@ -229,13 +235,24 @@ def pledges_api(request):
 TAG_RELATIONS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
 
 
+def id_set(ids):
+    """A subquery yielding ``ids``, passed as ONE parameter (a PostgreSQL
+    array, a SQLite JSON array). ``__in=[...]`` makes a parameter per id, and
+    at 2,000 ids a batch Django and psycopg spent longer building and parsing
+    the statement than PostgreSQL spent running it (~40% of a 100k export)."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
 def tag_slugs(pledge_ids):
     """``{relation: {pledge id: "slug; slug"}}`` for the themes, actors and
     instruments of these pledges, each list by name: one query, a UNION ALL
     of the three link tables (each joined to its small tag table)."""
     parts = [
         getattr(Pledge, relation)
-        .through.objects.filter(pledge_id__in=pledge_ids)
+        .through.objects.filter(pledge_id__in=id_set(pledge_ids))
         .annotate(relation=Value(relation, output_field=CharField()))
         .values_list("pledge_id", f"{kind}__name", f"{kind}__slug", "relation")
         .order_by()
@@ -271,7 +288,7 @@ PLEDGE_CSV_FIELDS = [
     "timeframe",
     "current_status",
     "last_update_as_of",
-    "latest_update_id",
+    "latest_update",
 ]
 LATEST_UPDATE_FIELDS = ["as_of", "status", "summary", "evidence_url", "evidence_reference"]
 
@@ -286,7 +303,7 @@ def pledge_csv_rows(pledges, pledge_url_prefix):
         latest = {
             row[0]: row[1:]
             for row in StatusUpdate.objects.filter(
-                pk__in=[row[-1] for row in batch if row[-1] is not None]
+                pk__in=id_set(row[-1] for row in batch if row[-1] is not None)
             ).values_list("pk", *LATEST_UPDATE_FIELDS)
         }
         empty = (None,) * len(LATEST_UPDATE_FIELDS)
@@ -313,16 +330,13 @@ def pledges_csv(request):
     filterset, errors = valid_filterset(request.GET)
     if errors:
         return plain_text_errors(errors)
-    # "Latest update" is the newest of ALL the pledge's updates, by as_of, then
-    # created, then pk (the timeline's order), actor-specific ones included:
-    # the export shows the most recent thing recorded. current_status, by
-    # contrast, follows the latest *overall* update only, so the two columns
-    # can differ when the newest update concerns one actor's part.
-    # The correlated subquery reads one entry of the timeline index per pledge.
-    latest_update_id = (
-        StatusUpdate.objects.filter(pledge=OuterRef("pk")).newest_first().values("pk")[:1]
-    )
-    pledges = filterset.qs.annotate(latest_update_id=Subquery(latest_update_id))
+    # "Latest update" is the pledge's newest update that counts (withdrawn ones
+    # do not), by as_of, then created, then pk (the timeline's order),
+    # actor-specific ones included: the most recent thing recorded, kept in
+    # Pledge.latest_update. current_status, by contrast, follows the latest
+    # *overall* update only, so the two can differ when the newest update
+    # concerns one actor's part.
+    pledges = filterset.qs
     prefix = request.build_absolute_uri(reverse("pledge-list"))
     return csv_response(pledge_csv_rows(pledges, prefix), PLEDGE_CSV_COLUMNS, "pledges")
 
