@@ -137,6 +137,8 @@ def test_it_gives_every_field(client, full_pledge):
                 "evidence_url": "https://www.un.org/example",
                 "evidence_reference": "",
                 "created": "2024-01-02T03:04:05+00:00",
+                "withdrawn_at": None,
+                "withdrawal_reason": "",
             },
             {
                 "as_of": "2005-04-13",
@@ -148,6 +150,8 @@ def test_it_gives_every_field(client, full_pledge):
                 "evidence_url": "https://www.un.org/example",
                 "evidence_reference": "",
                 "created": "2024-01-01T03:04:05+00:00",
+                "withdrawn_at": None,
+                "withdrawal_reason": "",
             },
             {
                 "as_of": "2003-01-01",
@@ -159,6 +163,8 @@ def test_it_gives_every_field(client, full_pledge):
                 "evidence_url": "",
                 "evidence_reference": "A/RES/59/290",
                 "created": "2024-01-02T03:04:05+00:00",
+                "withdrawn_at": None,
+                "withdrawal_reason": "",
             },
         ],
     }
@@ -303,3 +309,15 @@ def test_it_prefetches_per_chunk(client, django_assert_max_num_queries, monkeypa
         response = client.get(URL)
         data = json.loads(b"".join(response.streaming_content))
     assert len(data["results"]) == 200
+
+
+def test_a_withdrawn_update_says_so_and_why(client):
+    pledge = make_pledge(ref="w-1.1")
+    make_update(pledge, summary="Counts.", as_of=date(2005, 1, 1))
+    mistake = make_update(pledge, summary="Wrong pledge.", as_of=date(2006, 1, 1))
+    mistake.withdraw(make_user(), "Entered against the wrong pledge.")
+    [item] = get_json(client)["results"]
+    withdrawn, counted = item["updates"]  # newest first
+    assert withdrawn["withdrawal_reason"] == "Entered against the wrong pledge."
+    assert withdrawn["withdrawn_at"] is not None
+    assert counted["withdrawn_at"] is None and counted["withdrawal_reason"] == ""

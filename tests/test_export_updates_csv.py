@@ -35,6 +35,8 @@ COLUMNS = [
     "evidence_url",
     "evidence_reference",
     "created",
+    "withdrawn_at",
+    "withdrawal_reason",
 ]
 
 
@@ -84,6 +86,8 @@ def test_it_gives_every_column(client):
         "evidence_url": "https://www.un.org/done",
         "evidence_reference": "A/RES/59/290",
         "created": "2024-01-02T03:04:05+00:00",
+        "withdrawn_at": "",
+        "withdrawal_reason": "",
     }
     # An overall update has no actor.
     assert rows[1]["actor"] == ""
@@ -201,3 +205,14 @@ def test_a_filtered_export_is_still_one_query_after_validation(
     with django_assert_max_num_queries(2):
         rows = read_streamed_csv(client.get(URL, {"theme": theme.slug}))
     assert len(rows) == 20 * 3
+
+
+def test_a_withdrawn_update_says_so_and_why(client):
+    pledge = make_pledge()
+    make_update(pledge, summary="Counts.")
+    mistake = make_update(pledge, summary="Wrong pledge.")
+    mistake.withdraw(make_user(), "Entered against the wrong pledge.")
+    rows = {row["summary"]: row for row in read_streamed_csv(client.get(URL))}
+    assert rows["Counts."]["withdrawn_at"] == rows["Counts."]["withdrawal_reason"] == ""
+    assert rows["Wrong pledge."]["withdrawal_reason"] == "Entered against the wrong pledge."
+    assert rows["Wrong pledge."]["withdrawn_at"].startswith(str(mistake.withdrawn_at.year))
