@@ -70,7 +70,7 @@ def test_an_entry_has_every_element(client):
     [entry] = entries(root)
     assert entry.findtext(f"{ATOM}title") == "asem-2002-3.2 — Complete (as of 13 April 2005)"
     assert entry.find(f"{ATOM}link").get("href") == (
-        f"http://testserver/pledges/asem-2002-3.2/#update-{update.pk}"
+        f"http://testserver/updates/{update.pk}/"  # the permalink (test_pledge_detail.py)
     )
     assert entry.findtext(f"{ATOM}id") == f"urn:pledge-tracker:status-update:{update.pk}"
     assert entry.findtext(f"{ATOM}published") == "2024-01-02T03:04:05+00:00"

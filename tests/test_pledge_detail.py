@@ -1,7 +1,7 @@
 """/pledges/<ref>/: quote and citation, tags, instruments across texts, the
 current status with its definition, and the timeline newest first."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -114,9 +114,9 @@ def test_query_count_does_not_grow_with_the_data(
 ):
     populate(pledge_count, updates_per_pledge=5)
     pledge = Pledge.objects.order_by("ref").first()
-    # pledge+source, themes, actors, instruments, citing pledges, timeline,
-    # and the count of edits.
-    with django_assert_max_num_queries(7):
+    # pledge+source, themes, actors, instruments, citing pledges, the
+    # timeline's count and page, and the count of edits.
+    with django_assert_max_num_queries(8):
         response = client.get(pledge.get_absolute_url())
     assert response.status_code == 200
 
@@ -134,3 +134,30 @@ def test_a_much_cited_instrument_lists_the_first_others_and_links_to_all(client)
     assert [p.ref for p in response.context["pledge"].instruments.all()[0].citing_pledges] == shown
     assert 'href="/pledges/busy-12.1/"' not in text
     assert 'href="/pledges/?instrument=busy-convention">All 13 pledges citing' in text
+
+
+def test_a_long_timeline_is_paged_newest_first_and_counts_down(client, pledge):
+    for i in range(55):  # a page of 50, then 5
+        make_update(pledge, as_of=date(2005, 1, 1) + timedelta(days=i))
+    first = client.get(pledge.get_absolute_url())
+    second = client.get(pledge.get_absolute_url(), {"page": 2})
+    assert len(first.context["updates"]) == 50 and len(second.context["updates"]) == 5
+    assert '<ol class="timeline" reversed start="55">' in first.text
+    assert '<ol class="timeline" reversed start="5">' in second.text
+    newest_first = [u.pk for u in pledge.updates.newest_first()]
+    shown = [u.pk for u in first.context["updates"]] + [u.pk for u in second.context["updates"]]
+    assert shown == newest_first
+    assert 'aria-label="Timeline pages"' in first.text and "page=2" in first.text
+
+
+def test_an_update_permalink_leads_to_its_page_and_anchor(client, pledge):
+    updates = [make_update(pledge, as_of=date(2005, 1, 1) + timedelta(days=i)) for i in range(60)]
+    oldest, newest = updates[0], updates[-1]
+    assert client.get(newest.get_absolute_url()).url == f"/pledges/{pledge.ref}/#update-{newest.pk}"
+    assert client.get(oldest.get_absolute_url()).url == (
+        f"/pledges/{pledge.ref}/?page=2#update-{oldest.pk}"
+    )
+    # ... and the update is on that page.
+    page_two = client.get(pledge.get_absolute_url(), {"page": 2})
+    assert f'id="update-{oldest.pk}"' in page_two.text
+    assert client.get("/updates/999999/").status_code == 404

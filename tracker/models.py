@@ -777,7 +777,19 @@ class StatusUpdate(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.pledge.get_absolute_url()}#update-{self.pk}"
+        # A permalink that redirects to the timeline page holding the update
+        # (views.update_permalink): which page that is changes as updates come.
+        return reverse("update-detail", args=[self.pk])
+
+    def timeline_position(self):
+        """How many of the pledge's updates come before this one on its
+        timeline (newest first: as_of, then created, then pk), in one query."""
+        newer = (
+            Q(as_of__gt=self.as_of)
+            | Q(as_of=self.as_of, created__gt=self.created)
+            | Q(as_of=self.as_of, created=self.created, pk__gt=self.pk)
+        )
+        return StatusUpdate.objects.filter(pledge_id=self.pledge_id).filter(newer).count()
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Status updates are never deleted; withdraw it with a reason.")

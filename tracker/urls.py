@@ -32,6 +32,7 @@ urlpatterns = [
     path("pledges/<ref:ref>/history/", views.pledge_history, name="pledge-history"),
     path("pledges/<ref:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
     path("updates/export.csv", exports.updates_csv, name="update-export-csv"),
+    path("updates/<int:pk>/", views.update_permalink, name="update-detail"),
     path("updates/<int:pk>/review/", views.update_request_review, name="update-request-review"),
     path("updates/feed/", feeds.AllUpdatesFeed(), name="update-feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),

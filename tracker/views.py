@@ -3,6 +3,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,8 @@ PLEDGES_PER_PAGE = 25
 # Other pledges listed under each of a pledge's instruments; the rest are a
 # link to the list filtered by the instrument.
 CITING_PLEDGES_SHOWN = 10
+# Status updates per page of a pledge's timeline.
+TIMELINE_PER_PAGE = 50
 
 
 def dashboard(request):
@@ -82,14 +85,29 @@ def get_pledge(ref):
 
 def pledge_detail(request, ref):
     pledge = get_object_or_404(Pledge.objects.for_page(ref, citing_shown=CITING_PLEDGES_SHOWN))
+    # Newest first, a page at a time: a pledge can gather hundreds of updates.
+    timeline = Paginator(pledge.updates.for_timeline(), TIMELINE_PER_PAGE)
+    updates = timeline.get_page(page_number(request.GET.get("page")))
     context = {
         "pledge": pledge,
         "status": Status(pledge.current_status),
-        "updates": pledge.updates.for_timeline(),
+        "page": updates,
+        "updates": updates.object_list,
+        # The timeline counts down across pages: the newest update is number N.
+        "timeline_start": timeline.count - updates.start_index() + 1,
         "can_log_update": request.user.has_perm("tracker.log_update"),
         "edit_count": pledge.history.count() - 1,  # the first record is its creation
     }
     return render(request, "tracker/pledge_detail.html", context)
+
+
+def update_permalink(request, pk):
+    """An update's permanent address: the pledge's timeline, at the page and
+    anchor where the update stands now."""
+    update = get_object_or_404(StatusUpdate.objects.select_related("pledge"), pk=pk)
+    page = update.timeline_position() // TIMELINE_PER_PAGE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{update.pledge.get_absolute_url()}{query}#update-{update.pk}")
 
 
 @permission_required("tracker.log_update")
