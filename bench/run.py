@@ -186,6 +186,14 @@ def prepare_database(args):
             seed=args.seed,
             force=True,
         )
+    # Fresh statistics and visibility map, as autovacuum keeps them on a
+    # running site: migrations applied to existing data (or VACUUM FULL)
+    # leave the planner without index-only scans until then.
+    from django.db import connection
+
+    log("vacuum analyze")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     log("collectstatic")
     call_command("collectstatic", interactive=False, verbosity=0)
     return {

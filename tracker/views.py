@@ -19,7 +19,7 @@ PLEDGES_PER_PAGE = 25
 # link to the list filtered by the instrument.
 CITING_PLEDGES_SHOWN = 10
 # Status updates per page of a pledge's timeline.
-TIMELINE_PER_PAGE = 50
+TIMELINE_PER_PAGE = 20
 
 
 def dashboard(request):
@@ -84,7 +84,8 @@ def get_pledge(ref):
 
 
 def pledge_detail(request, ref):
-    pledge = get_object_or_404(Pledge.objects.for_page(ref, citing_shown=CITING_PLEDGES_SHOWN))
+    pledge = get_object_or_404(Pledge.objects.for_page(ref))
+    pledge.attach_citing_pledges(shown=CITING_PLEDGES_SHOWN)
     # Newest first, a page at a time: a pledge can gather hundreds of updates.
     timeline = Paginator(pledge.updates.for_timeline(), TIMELINE_PER_PAGE)
     updates = timeline.get_page(page_number(request.GET.get("page")))
