@@ -136,9 +136,12 @@ def test_a_warm_filtered_list_runs_only_its_own_three_queries(
     client, shared_cache, django_assert_num_queries
 ):
     """Vocabulary and facets (which give the count) come from the cache: what
-    is left is the page's ids, its rows and their themes."""
+    is left is the page's ids, its rows and their themes. (The messages
+    cookie keeps the whole-page cache out of it, as for a visitor with a
+    flash message.)"""
     data = populate(30)
     url = f"/pledges/?theme={data['themes'][0].slug}&actor={data['actors'][0].slug}"
+    client.cookies["messages"] = ""
     client.get(url)
     with django_assert_num_queries(3):
         response = client.get(url)
@@ -159,3 +162,67 @@ def test_a_new_or_renamed_term_reaches_the_filters_at_once(
     assert response.context["filter_errors"] == {}
     assert "A new theme" in response.text
     assert f'<option value="{actor.slug}" selected>Renamed actor</option>' in response.text
+
+
+# --- whole public pages for visitors who are not signed in -------------------------
+
+
+def test_a_public_page_is_served_again_without_a_query(
+    client, shared_cache, django_assert_num_queries
+):
+    data = populate(10)
+    url = f"/pledges/?theme={data['themes'][0].slug}"
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        again = client.get(url)
+    assert again.status_code == 200
+    assert again.content == first.content
+    # The security headers are the middleware's, on a stored page too.
+    assert again["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_a_committed_write_retires_stored_pages(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    pledge = make_pledge(ref="cache-1.1", title="Before the edit")
+    assert "Before the edit" in client.get(pledge.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        pledge.title = "After the edit"
+        pledge.save()
+    assert "After the edit" in client.get(pledge.get_absolute_url()).text
+
+
+def test_each_url_is_its_own_page(client, shared_cache):
+    make_pledge(ref="a-1.1", title="Alpha")
+    make_pledge(ref="b-1.1", title="Bravo")
+    assert "Bravo" not in client.get("/pledges/?q=alpha").text
+    assert "Alpha" not in client.get("/pledges/?q=bravo").text
+
+
+def test_a_signed_in_visitor_never_gets_or_leaves_a_stored_page(
+    client, shared_cache, reporter, django_assert_max_num_queries
+):
+    pledge = make_pledge(ref="cache-1.1")
+    anonymous = client.get(pledge.get_absolute_url()).text
+    client.force_login(reporter)
+    own = client.get(pledge.get_absolute_url()).text
+    assert own != anonymous  # the signed-in header, and the update link
+    assert "Sign out" in own and "Sign out" not in anonymous
+    client.logout()
+    assert client.get(pledge.get_absolute_url()).text == anonymous
+
+
+def test_a_visitor_with_a_message_gets_a_fresh_page(client, shared_cache):
+    """Flash messages travel in the messages cookie (or the session): such a
+    request is rendered, never served from or stored in the page cache."""
+    client.get("/pledges/")
+    client.cookies["messages"] = "anything"
+    response = client.get("/pledges/")
+    assert response.status_code == 200
+    assert response.context is not None  # rendered, not replayed
+
+
+def test_only_complete_pages_are_stored(client, shared_cache):
+    assert client.get("/pledges/no-such-1.1/").status_code == 404
+    make_pledge(ref="no-such-1.1")
+    assert client.get("/pledges/no-such-1.1/").status_code == 200

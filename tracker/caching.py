@@ -1,5 +1,6 @@
-"""Caching of the read-heavy summaries (dashboard, facet counts) in the shared
-cache, invalidated on every write.
+"""Caching of the read-heavy summaries (dashboard, facet counts, the
+vocabulary) and of whole public pages for visitors who are not signed in, in
+the shared cache, invalidated on every write.
 
 Every cache key carries the current *data version*, a token stored in the
 cache itself. Any committed write to a tracker model replaces the token, so
@@ -10,11 +11,15 @@ stores nothing (a per-process memory cache would go stale across processes).
 
 import hashlib
 import uuid
+from functools import wraps
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 
 DATA_VERSION_KEY = "tracker:data-version"
 SUMMARY_TIMEOUT = 15 * 60  # seconds; writes invalidate sooner
@@ -42,6 +47,51 @@ def cached(name, compute, *key_parts):
         value = compute()
         cache.set(key, value, SUMMARY_TIMEOUT)
     return value
+
+
+def cached_page(view):
+    """Serve a public page from the shared cache to visitors who are not
+    signed in, stored per data version and full URL: any committed write
+    retires every stored page at once, like the summaries above.
+
+    Only a GET or HEAD that carries no session and no messages cookie is
+    served or stored, so the page cannot be anyone's own (a signed-in
+    visitor always has a session cookie; a flash message travels in one of
+    the two). Only a complete 200 response is stored, and not if rendering
+    it asked for a CSRF token, which would be personal. Middleware runs on
+    a stored page as on a fresh one, so the security headers are the same.
+    With the dummy cache (no REDIS_URL) nothing is stored."""
+
+    @wraps(view)
+    def serve(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or not is_anonymous_visit(request):
+            return view(request, *args, **kwargs)
+        key = f"tracker:page:{data_version()}:{hashlib.sha256(full_url(request)).hexdigest()}"
+        stored = cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            cache.set(key, (response.content, response["Content-Type"]), SUMMARY_TIMEOUT)
+        return response
+
+    return serve
+
+
+def is_anonymous_visit(request):
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
+
+
+def full_url(request):
+    # Scheme and host too: a page may carry absolute links.
+    return request.build_absolute_uri().encode()
 
 
 def invalidate_on_write(sender, **kwargs):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tracker import presenters
-from tracker.caching import cached
+from tracker.caching import cached, cached_page
 from tracker.filtersets import valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
@@ -22,6 +22,7 @@ CITING_PLEDGES_SHOWN = 10
 TIMELINE_PER_PAGE = 20
 
 
+@cached_page
 def dashboard(request):
     context = cached("dashboard", dashboard_summary)
     context["statuses"] = list(Status)
@@ -41,6 +42,7 @@ def dashboard_summary():
     }
 
 
+@cached_page
 def pledge_list(request):
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
     facets = cached("facets", lambda: presenters.facet_counts(filterset), facet_key(filterset))
@@ -83,6 +85,7 @@ def get_pledge(ref):
     return get_object_or_404(Pledge.objects.with_source(), ref=ref)
 
 
+@cached_page
 def pledge_detail(request, ref):
     pledge = get_object_or_404(Pledge.objects.for_page(ref))
     pledge.attach_citing_pledges(shown=CITING_PLEDGES_SHOWN)
@@ -157,6 +160,7 @@ def pledge_history(request, ref):
     return render(request, "tracker/pledge_history.html", {"pledge": pledge, "versions": versions})
 
 
+@cached_page
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
     pledges = list(source.pledges.order_by("paragraph", "ref"))
@@ -171,6 +175,7 @@ def source_detail(request, slug):
     )
 
 
+@cached_page
 def theme_list(request):
     return render(
         request,
