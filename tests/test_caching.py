@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from tests.factories import make_pledge, make_theme, make_update, populate
+from tests.factories import make_pledge, make_theme, make_update, make_user, populate
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,3 +226,51 @@ def test_only_complete_pages_are_stored(client, shared_cache):
     assert client.get("/pledges/no-such-1.1/").status_code == 404
     make_pledge(ref="no-such-1.1")
     assert client.get("/pledges/no-such-1.1/").status_code == 200
+
+
+def test_made_up_parameters_are_rendered_not_stored(
+    client, shared_cache, django_assert_max_num_queries
+):
+    """Only a page's own parameters are cached, so random ones cannot fill the
+    cache with copies of it."""
+    client.get("/pledges/?utm_source=x")
+    with django_assert_max_num_queries(50) as captured:
+        client.get("/pledges/?utm_source=x")
+    assert len(captured) > 0
+
+
+def test_the_same_filters_in_another_order_are_the_same_page(
+    client, shared_cache, django_assert_num_queries
+):
+    populate(5)
+    client.get("/pledges/?status=ongoing&timeframe=long_term&q=")
+    with django_assert_num_queries(0):
+        client.get("/pledges/?timeframe=long_term&status=ongoing")
+
+
+def test_a_stored_page_varies_on_cookie_like_a_fresh_one(client, shared_cache):
+    fresh = client.get("/themes/")
+    stored = client.get("/themes/")
+    assert "Cookie" in fresh["Vary"] and "Cookie" in stored["Vary"]
+
+
+def test_a_renamed_author_reaches_stored_pages(
+    client, shared_cache, django_capture_on_commit_callbacks
+):
+    author = make_user("ada", first_name="Ada", last_name="Byron")
+    pledge = make_pledge(ref="named-1.1")
+    make_update(pledge, author=author, as_of=date(2020, 1, 1))
+    assert "Ada Byron" in client.get(pledge.get_absolute_url()).text
+    with django_capture_on_commit_callbacks(execute=True):
+        author.last_name = "Lovelace"
+        author.save()
+    assert "Ada Lovelace" in client.get(pledge.get_absolute_url()).text
+
+
+def test_cached_summaries_roll_over_at_midnight(client, shared_cache, monkeypatch):
+    """What is stale depends on the date: the keys carry it."""
+    from tracker import caching
+
+    first = caching.generation()
+    monkeypatch.setattr(caching.timezone, "localdate", lambda: date(2999, 1, 1))
+    assert caching.generation() != first

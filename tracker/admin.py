@@ -182,7 +182,7 @@ class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):
 
     def get_queryset(self, request):
         # "pledge" too: the change link's text is the update's __str__.
-        return super().get_queryset(request).select_related("pledge", "actor", "author")
+        return super().get_queryset(request).with_pledge().select_related("actor", "author")
 
 
 class NewUpdateInline(admin.StackedInline):

@@ -15,11 +15,15 @@ from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
 
 DATA_VERSION_KEY = "tracker:data-version"
 SUMMARY_TIMEOUT = 15 * 60  # seconds; writes invalidate sooner
@@ -37,11 +41,17 @@ def new_data_version():
     cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def generation():
+    """What every key starts with: the data version, and today's date, since
+    what is stale (dashboard, ?stale=, the counts) changes at midnight."""
+    return f"{data_version()}:{timezone.localdate().isoformat()}"
+
+
 def cached(name, compute, *key_parts):
     """``compute()``, cached under ``name`` and ``key_parts`` for the current
-    data version."""
+    data version and day."""
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
-    key = f"tracker:{name}:{data_version()}:{digest}"
+    key = f"tracker:{name}:{generation()}:{digest}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -49,39 +59,55 @@ def cached(name, compute, *key_parts):
     return value
 
 
-def cached_page(view):
+def cached_page(params=()):
     """Serve a public page from the shared cache to visitors who are not
-    signed in, stored per data version and full URL: any committed write
+    signed in, stored per data version, day and URL: any committed write
     retires every stored page at once, like the summaries above.
 
-    Only a GET or HEAD that carries no session and no messages cookie is
-    served or stored, so the page cannot be anyone's own (a signed-in
-    visitor always has a session cookie; a flash message travels in one of
-    the two). Only a complete 200 response is stored, and not if rendering
-    it asked for a CSRF token, which would be personal. Middleware runs on
-    a stored page as on a fresh one, so the security headers are the same.
-    With the dummy cache (no REDIS_URL) nothing is stored."""
+    - Only a GET or HEAD that carries no session and no messages cookie is
+      served or stored, so the page cannot be anyone's own (a signed-in
+      visitor always has a session cookie; a flash message travels in one of
+      the two).
+    - Only URLs whose query parameters are all among ``params`` are cached,
+      keyed by the parameters sorted and without blanks, so made-up
+      parameters cannot fill the cache with copies of a page.
+    - Only a complete 200 response is stored, and not if rendering it asked
+      for a CSRF token, which would be personal.
 
-    @wraps(view)
-    def serve(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or not is_anonymous_visit(request):
-            return view(request, *args, **kwargs)
-        key = f"tracker:page:{data_version()}:{hashlib.sha256(full_url(request)).hexdigest()}"
-        stored = cache.get(key)
-        if stored is not None:
-            content, content_type = stored
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            cache.set(key, (response.content, response["Content-Type"]), SUMMARY_TIMEOUT)
-        return response
+    Middleware runs on a stored page as on a fresh one, so the security
+    headers are the same, and a stored page says ``Vary: Cookie`` as the
+    fresh one does. With the dummy cache (no REDIS_URL) nothing is stored."""
+    allowed = frozenset(params)
 
-    return serve
+    def decorate(view):
+        @wraps(view)
+        def serve(request, *args, **kwargs):
+            if (
+                request.method not in ("GET", "HEAD")
+                or not is_anonymous_visit(request)
+                or not allowed.issuperset(request.GET)
+            ):
+                return view(request, *args, **kwargs)
+            key = f"tracker:page:{generation()}:{page_digest(request)}"
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                response = HttpResponse(content, content_type=content_type)
+                patch_vary_headers(response, ["Cookie"])
+                return response
+            response = view(request, *args, **kwargs)
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            ):
+                cache.set(key, (response.content, response["Content-Type"]), SUMMARY_TIMEOUT)
+            return response
+
+        return serve
+
+    return decorate
 
 
 def is_anonymous_visit(request):
@@ -89,9 +115,14 @@ def is_anonymous_visit(request):
     return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
-def full_url(request):
-    # Scheme and host too: a page may carry absolute links.
-    return request.build_absolute_uri().encode()
+def page_digest(request):
+    """The page's scheme, host and path (a page may carry absolute links) and
+    its query, sorted and without blank values."""
+    query = sorted(
+        (name, value) for name, values in request.GET.lists() for value in values if value.strip()
+    )
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
+    return hashlib.sha256(url.encode()).hexdigest()
 
 
 def invalidate_on_write(sender, **kwargs):
@@ -99,9 +130,18 @@ def invalidate_on_write(sender, **kwargs):
     transaction.on_commit(new_data_version)
 
 
+def new_data_version_after_migrate(sender, **kwargs):
+    # A deploy runs migrate: no page or summary of the old code outlives it.
+    new_data_version()
+
+
 def connect():
     """Called from the app's ready(): every tracker model, its m2m tables and
-    its history records."""
+    its history records; user accounts, whose names the pages show; and
+    migrate, which every deploy runs."""
+    user_model = get_user_model()
+    post_save.connect(invalidate_on_write, sender=user_model, dispatch_uid="cache-invalidate-user")
+    post_migrate.connect(new_data_version_after_migrate, dispatch_uid="cache-invalidate-migrate")
     for model in apps.get_app_config("tracker").get_models():
         uid = f"cache-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate_on_write, sender=model, dispatch_uid=f"{uid}-save")

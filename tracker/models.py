@@ -465,10 +465,11 @@ class Pledge(models.Model):
     search_document = SearchVectorField(null=True, editable=False)
 
     objects = PledgeManager()
-    # The search columns are derived from what history already records.
+    # Derived columns (the source's date, the latest update, the search
+    # vectors) follow from what history already records.
     history = HistoricalRecords(
         m2m_fields=[themes, actors, instruments],
-        excluded_fields=["latest_update", "search_words", "search_document"],
+        excluded_fields=["source_adopted", "latest_update", "search_words", "search_document"],
     )
 
     class Meta:
@@ -510,8 +511,9 @@ class Pledge(models.Model):
                 if not f.primary_key and f.name not in DERIVED_PLEDGE_FIELDS
             ]
         if self._state.adding:
-            super().save(*args, **kwargs)
-            refresh_search_documents(Pledge.objects.filter(pk=self.pk))
+            with transaction.atomic():  # never a pledge that search cannot find
+                super().save(*args, **kwargs)
+                refresh_search_documents(Pledge.objects.filter(pk=self.pk))
             return
         with transaction.atomic():
             rows = Pledge.objects.filter(pk=self.pk)
@@ -704,7 +706,12 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.order_by("-as_of", "-created", "-pk")
 
     def for_timeline(self):
-        return self.select_related("actor", "author", "pledge", "withdrawn_by").newest_first()
+        return self.with_pledge().select_related("actor", "author", "withdrawn_by").newest_first()
+
+    def with_pledge(self):
+        """The updates with their pledge, in the same query, without the
+        pledge's search vectors (which grow with every update's summary)."""
+        return self.select_related("pledge").defer(*(f"pledge__{f}" for f in SEARCH_FIELDS))
 
 
 def validate_http_url(value):

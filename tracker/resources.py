@@ -222,4 +222,4 @@ class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
         return super().import_data(dataset, dry_run, raise_errors, **kwargs)
 
     def get_queryset(self):
-        return StatusUpdate.objects.select_related("pledge", "actor", "author").newest_first()
+        return StatusUpdate.objects.with_pledge().select_related("actor", "author").newest_first()

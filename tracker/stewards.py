@@ -118,9 +118,9 @@ def attention_view(modeladmin, request):
         "stale_total": stale.count(),
         "stale": stale.with_source().most_neglected_first()[:ATTENTION_LIMIT],
         "flagged_total": flagged.count(),
-        "flagged": flagged.select_related("pledge", "review_requested_by").order_by(
-            "review_requested_at"
-        )[:ATTENTION_LIMIT],
+        "flagged": flagged.with_pledge()
+        .select_related("review_requested_by")
+        .order_by("review_requested_at")[:ATTENTION_LIMIT],
         "untagged_total": untagged.count(),
         "untagged": untagged.with_source().order_by("ref")[:ATTENTION_LIMIT],
         "limit": ATTENTION_LIMIT,

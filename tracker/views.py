@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from tracker import presenters
 from tracker.caching import cached, cached_page
-from tracker.filtersets import valid_filterset
+from tracker.filtersets import PledgeFilterSet, valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
-from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
+from tracker.models import SEARCH_FIELDS, Pledge, SourceDocument, Status, StatusUpdate
 from tracker.pagination import PledgePaginator, page_number
 
 PLEDGES_PER_PAGE = 25
@@ -22,7 +22,7 @@ CITING_PLEDGES_SHOWN = 10
 TIMELINE_PER_PAGE = 20
 
 
-@cached_page
+@cached_page()
 def dashboard(request):
     context = cached("dashboard", dashboard_summary)
     context["statuses"] = list(Status)
@@ -37,12 +37,14 @@ def dashboard_summary():
         "source_rows": source_rows,
         "pledge_total": sum(row.total for row in source_rows),
         "latest_updates": list(StatusUpdate.objects.for_timeline()[:10]),
-        "stale_pledges": list(Pledge.objects.stale().most_neglected_first()[:10]),
+        "stale_pledges": list(
+            Pledge.objects.stale().defer(*SEARCH_FIELDS).most_neglected_first()[:10]
+        ),
         "stale_total": Pledge.objects.stale().count(),
     }
 
 
-@cached_page
+@cached_page(params=[*PledgeFilterSet.base_filters, "page"])
 def pledge_list(request):
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
     facets = cached("facets", lambda: presenters.facet_counts(filterset), facet_key(filterset))
@@ -85,7 +87,7 @@ def get_pledge(ref):
     return get_object_or_404(Pledge.objects.with_source(), ref=ref)
 
 
-@cached_page
+@cached_page(params=["page"])
 def pledge_detail(request, ref):
     pledge = get_object_or_404(Pledge.objects.for_page(ref))
     pledge.attach_citing_pledges(shown=CITING_PLEDGES_SHOWN)
@@ -108,7 +110,7 @@ def pledge_detail(request, ref):
 def update_permalink(request, pk):
     """An update's permanent address: the pledge's timeline, at the page and
     anchor where the update stands now."""
-    update = get_object_or_404(StatusUpdate.objects.select_related("pledge"), pk=pk)
+    update = get_object_or_404(StatusUpdate.objects.with_pledge(), pk=pk)
     page = update.timeline_position() // TIMELINE_PER_PAGE + 1
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{update.pledge.get_absolute_url()}{query}#update-{update.pk}")
@@ -141,7 +143,7 @@ def update_create(request, ref):
 @permission_required("tracker.log_update")
 def update_request_review(request, pk):
     """Ask the stewards to look at an update; the record itself is unchanged."""
-    update = get_object_or_404(StatusUpdate.objects.select_related("pledge"), pk=pk)
+    update = get_object_or_404(StatusUpdate.objects.with_pledge(), pk=pk)
     form = ReviewRequestForm(request.POST)
     if form.is_valid() and not update.needs_review:
         update.request_review(request.user, form.cleaned_data["note"])
@@ -160,10 +162,10 @@ def pledge_history(request, ref):
     return render(request, "tracker/pledge_history.html", {"pledge": pledge, "versions": versions})
 
 
-@cached_page
+@cached_page()
 def source_detail(request, slug):
     source = get_object_or_404(SourceDocument, slug=slug)
-    pledges = list(source.pledges.order_by("paragraph", "ref"))
+    pledges = list(source.pledges.defer(*SEARCH_FIELDS).order_by("paragraph", "ref"))
     paragraphs = [
         presenters.highlighted_paragraph(paragraph, pledges)
         for paragraph in source.paragraphs.all()
@@ -175,7 +177,7 @@ def source_detail(request, slug):
     )
 
 
-@cached_page
+@cached_page()
 def theme_list(request):
     return render(
         request,

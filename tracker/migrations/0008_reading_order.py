@@ -18,8 +18,7 @@ from django.db.models import OuterRef, Subquery
 def copy_adoption_dates(apps, schema_editor):
     SourceDocument = apps.get_model("tracker", "SourceDocument")
     adopted = SourceDocument.objects.filter(pk=OuterRef("source_id")).values("date_adopted")
-    for name in ("Pledge", "HistoricalPledge"):
-        apps.get_model("tracker", name).objects.update(source_adopted=Subquery(adopted[:1]))
+    apps.get_model("tracker", "Pledge").objects.update(source_adopted=Subquery(adopted[:1]))
 
 
 def field(null):
@@ -32,15 +31,11 @@ class Migration(migrations.Migration):
     dependencies = [("tracker", "0007_search_and_tag_indexes")]
 
     operations = [
+        # Not in the edit history: it is derived, and old history rows may
+        # name a source that no longer exists.
         migrations.AddField(model_name="pledge", name="source_adopted", field=field(null=True)),
-        migrations.AddField(
-            model_name="historicalpledge", name="source_adopted", field=field(null=True)
-        ),
         migrations.RunPython(copy_adoption_dates, migrations.RunPython.noop),
         migrations.AlterField(model_name="pledge", name="source_adopted", field=field(null=False)),
-        migrations.AlterField(
-            model_name="historicalpledge", name="source_adopted", field=field(null=False)
-        ),
         migrations.AlterModelOptions(
             name="pledge",
             options={

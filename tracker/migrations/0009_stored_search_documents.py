@@ -14,7 +14,30 @@ import django.contrib.postgres.search
 from django.contrib.postgres.indexes import GinIndex
 from django.db import migrations
 
-from tracker.search import refresh_search_documents
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchVector
+from django.db.models import OuterRef, Subquery
+
+CONFIG = "english"
+
+
+def fill_documents(apps):
+    """tracker/search.py's expressions as they are at this migration, on the
+    historical models, so later changes there cannot break a fresh install."""
+    Pledge = apps.get_model("tracker", "Pledge")
+    StatusUpdate = apps.get_model("tracker", "StatusUpdate")
+    own = SearchVector("title", weight="A", config=CONFIG) + SearchVector(
+        "ref", "quote", weight="B", config=CONFIG
+    )
+    summaries = (
+        StatusUpdate.objects.filter(pledge=OuterRef("pk"))
+        .order_by()
+        .values("pledge")
+        .annotate(text=StringAgg("summary", delimiter=" ", order_by="pk"))
+        .values("text")
+    )
+    document = own + SearchVector(Subquery(summaries), weight="D", config=CONFIG)
+    Pledge.objects.update(search_words=own, search_document=document)
 
 OLD_INDEXES = [
     ("tracker_pledge", "pledge_search_gin_idx"),
@@ -28,8 +51,7 @@ def forwards(apps, schema_editor):
         return
     for _table, name in OLD_INDEXES:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-    # The historical model's manager is enough: the update is set-based SQL.
-    refresh_search_documents(apps.get_model("tracker", "Pledge").objects.all())
+    fill_documents(apps)
     schema_editor.add_index(apps.get_model("tracker", "Pledge"), DOCUMENT_INDEX)
 
 
