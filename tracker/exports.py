@@ -265,7 +265,9 @@ def tag_slugs(pledge_ids):
         for relation, kind in TAG_RELATIONS.items()
     ]
     found = {relation: defaultdict(list) for relation in TAG_RELATIONS}
-    for pledge_id, _name, slug, relation in sorted(parts[0].union(*parts[1:], all=True)):
+    # Sorted by the database, in its collation, as the pages sort tags.
+    union = parts[0].union(*parts[1:], all=True).order_by("pledge_id", "theme__name")
+    for pledge_id, _name, slug, relation in union:
         found[relation][pledge_id].append(slug)
     return {
         relation: {pledge_id: "; ".join(slugs) for pledge_id, slugs in by_pledge.items()}
