@@ -145,6 +145,10 @@ def ensure_postgres_database(url):
         if not exists:
             log(f"creating database {name}")
             conn.execute(f'CREATE DATABASE "{name}"')
+        # SSD storage, as README's PostgreSQL section recommends for production:
+        # with the default (4, for spinning disks) the planner reads a broad
+        # search's 23,000 matches with a sequential scan, 5x slower.
+        conn.execute(f'ALTER DATABASE "{name}" SET random_page_cost = {RANDOM_PAGE_COST}')
 
 
 def ensure_wrk():
@@ -218,6 +222,8 @@ def admin_session_cookie():
     name = settings.SESSION_COOKIE_NAME
     return f"{name}={client.cookies[name].value}"
 
+
+RANDOM_PAGE_COST = 1.1
 
 # A cookie that makes a public page be rendered rather than served from the
 # page cache: the messages cookie (see tracker.caching.is_anonymous_visit).
@@ -708,9 +714,14 @@ def environment_lines(args, database_url, sizes, server, parameters):
         if connection.vendor == "postgresql":
             cursor.execute("SHOW server_version")
             engine = f"PostgreSQL {cursor.fetchone()[0]}"
-            cursor.execute("SELECT current_setting('shared_buffers'), current_setting('work_mem')")
-            buffers, work_mem = cursor.fetchone()
-            engine += f" (shared_buffers {buffers}, work_mem {work_mem})"
+            cursor.execute(
+                "SELECT current_setting('shared_buffers'), current_setting('work_mem'), "
+                "current_setting('random_page_cost')"
+            )
+            buffers, work_mem, page_cost = cursor.fetchone()
+            engine += (
+                f" (shared_buffers {buffers}, work_mem {work_mem}, random_page_cost {page_cost})"
+            )
         else:
             import sqlite3
 
