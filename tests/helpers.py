@@ -2,6 +2,31 @@
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def settings_value(expression, **env):
+    """``print(<expression>)`` after importing the real settings module
+    (as ``s``) in a fresh interpreter, with the test run's environment minus
+    the variables the settings read, plus ``env``."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", f"import tracker.settings as s; print({expression})"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+    )
 
 
 def read_streamed_csv(response):

@@ -3,8 +3,6 @@ one, and every committed write invalidates them."""
 
 import os
 import socket
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from tests.factories import make_pledge, make_theme, make_update, make_user, populate
+from tests.helpers import settings_value
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -76,19 +75,7 @@ def test_an_m2m_change_invalidates(client, shared_cache, django_capture_on_commi
 
 
 def settings_with(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE"}}
-    clean.update(DEBUG="true", **env)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tracker.settings as s; print(s.CACHES['default']['BACKEND'])",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-    )
+    return settings_value("s.CACHES['default']['BACKEND']", DEBUG="true", **env)
 
 
 def test_redis_url_selects_djangos_redis_cache():

@@ -1,13 +1,11 @@
 """Settings come from the environment, and a malformed value stops start-up
 with a message that names the variable."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import settings_value
 from tracker.env import env_bool, env_database, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -15,21 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def start_up(**env):
     """Import the real settings module in a fresh interpreter with this environment."""
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}
-    }
-    clean.update(env)
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import tracker.settings as s; print(s.DATABASES['default']['ENGINE'])",
-        ],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-    )
+    return settings_value("s.DATABASES['default']['ENGINE']", **env)
 
 
 def test_it_starts_on_sqlite_by_default():

@@ -334,10 +334,6 @@ class PledgeQuerySet(models.QuerySet):
             *SEARCH_FIELDS, *(f"source__{name}" for name in SOURCE_TEXT_FIELDS)
         )
 
-    def with_relations(self):
-        """Everything a list row shows, without a query per row."""
-        return self.with_source().prefetch_related("themes", "actors", "instruments")
-
     def for_page(self, ref):
         """Pledge ``ref`` with all its page shows: source and tags, and for each
         instrument the number of pledges citing it (``pledge_count``). See

@@ -36,7 +36,6 @@ class Vocabulary:
         for kind, pk, slug, label in rows:
             self.terms[kind].append(Term(pk, slug, label))
         self.by_slug = {kind: {t.slug: t for t in terms} for kind, terms in self.terms.items()}
-        self.by_pk = {kind: {t.pk: t for t in terms} for kind, terms in self.terms.items()}
 
     def choices(self, kind):
         return [(term.slug, term.label) for term in self.terms[kind]]
