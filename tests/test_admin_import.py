@@ -215,7 +215,7 @@ def test_only_stewards_may_import(client, role):
 def test_exports_escape_formulas(steward, client):
     pledge = Pledge.objects.get(ref="asem-2002-3.7")
     make_update(pledge, author=steward, summary='=HYPERLINK("http://evil")', as_of=date(2005, 1, 1))
-    from tracker.resources import StatusUpdateResource
+    from tracker.admin.resources import StatusUpdateResource
 
     exported = StatusUpdateResource().export().csv
     assert "'=HYPERLINK" in exported
@@ -225,7 +225,7 @@ def test_exports_escape_formulas(steward, client):
 def test_an_exported_file_reimports_into_an_empty_database_as_the_same_data(steward, client):
     """Export pledges and updates, empty the tracker of both, import the two
     files back: the pledges and their timelines are the same."""
-    from tracker.resources import PledgeResource, StatusUpdateResource
+    from tracker.admin.resources import PledgeResource, StatusUpdateResource
 
     call_command("loaddata", "history", verbosity=0)
     pledge_file = PledgeResource().export().csv

@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection, transaction
 
 from tests.factories import make_pledge, make_steward
 from tests.test_history import edit_pledge
-from tracker.admin import VersionedPledgeForm
+from tracker.admin.forms import VersionedPledgeForm
 from tracker.models import EditConflict, Pledge
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,8 @@ from tests.factories import (
 )
 from tests.helpers import read_streamed_csv
 from tracker import exports
-from tracker.exports import escape_formula
 from tracker.models import Pledge, Status, Timeframe
+from tracker.spreadsheets import escape_formula
 
 pytestmark = pytest.mark.django_db
 

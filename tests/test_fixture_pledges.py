@@ -21,8 +21,8 @@ from tracker.models import (
     StatusUpdate,
     Theme,
     Timeframe,
-    normalise_for_quote,
 )
+from tracker.quotes import normalise_for_quote
 
 pytestmark = pytest.mark.django_db
 

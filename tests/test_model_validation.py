@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from tests.factories import make_pledge, make_user
-from tracker.models import Pledge, Status, StatusUpdate, UpdateKind, normalise_for_quote
+from tracker.models import Pledge, Status, StatusUpdate, UpdateKind
+from tracker.quotes import normalise_for_quote
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """A new declaration: a steward pastes a text in the admin, it is split into
-paragraphs (tracker/declarations.py), and pledges quoting it verbatim appear
+paragraphs (tracker/paragraphs.py, tracker/admin/forms.py), and pledges quoting it verbatim appear
 on the public site with no code change."""
 
 import json
@@ -19,8 +19,8 @@ from tests.factories import (
     make_steward,
     make_user,
 )
-from tracker.declarations import ParagraphDraft, SplitError, SplitStyle, split_paragraphs
 from tracker.models import Paragraph, Pledge, SourceDocument
+from tracker.paragraphs import ParagraphDraft, SplitError, SplitStyle, split_paragraphs
 
 pytestmark = pytest.mark.django_db
 

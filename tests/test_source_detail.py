@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from tests.factories import make_pledge, make_source, make_update, populate
 from tracker.models import Paragraph, Pledge, SourceDocument, Status
-from tracker.presenters import quote_pattern
+from tracker.quotes import quote_pattern
 
 pytestmark = pytest.mark.django_db
 

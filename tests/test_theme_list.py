@@ -34,3 +34,10 @@ def test_query_count_does_not_grow_with_the_data(
     populate(pledge_count)
     with django_assert_max_num_queries(2):
         assert client.get("/themes/").status_code == 200
+
+
+def test_the_status_legend_lists_every_status(client):
+    response = client.get("/themes/")
+    legend = response.text.split('aria-label="Status colours"', 1)[1].split("</ul>", 1)[0]
+    assert legend.count("<li>") == len(Status)
+    assert all(status.label in legend for status in Status)

@@ -15,7 +15,6 @@ import csv
 import io
 import json
 from collections import defaultdict
-from datetime import date
 
 from django.db import connection
 from django.db.models import CharField, Prefetch, Value
@@ -25,77 +24,41 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker.filtersets import valid_filterset
-from tracker.models import Paragraph, Pledge, Status, StatusUpdate
+from tracker.models import PLEDGE_FIELDS, Pledge, Status, StatusUpdate
+from tracker.spreadsheets import escape_formula
+from tracker.vocabulary import TAG_KINDS
 
 API_CHUNK_SIZE = 500
 CSV_CHUNK_SIZE = 2000
 CSV_ROWS_PER_WRITE = 200
 
+# The latest update's columns in the pledge CSV (latest_update_as_of, …).
+LATEST_UPDATE_FIELDS = ["as_of", "status", "summary", "evidence_url", "evidence_reference"]
+
 PLEDGE_CSV_COLUMNS = [
-    "ref",
-    "title",
-    "source",
-    "paragraph",
-    "quote",
-    "themes",
-    "actors",
-    "instruments",
-    "timeframe",
+    *PLEDGE_FIELDS,
     "current_status",
     "last_update_as_of",
-    "latest_update_as_of",
-    "latest_update_status",
-    "latest_update_summary",
-    "latest_update_evidence_url",
-    "latest_update_evidence_reference",
+    *(f"latest_update_{name}" for name in LATEST_UPDATE_FIELDS),
     "url",
 ]
 
+# The updates CSV: (column, the values_list lookup that fills it).
 UPDATE_CSV_COLUMNS = [
-    "pledge_ref",
-    "as_of",
-    "status",
-    "kind",
-    "actor",
-    "author",
-    "summary",
-    "evidence_url",
-    "evidence_reference",
-    "created",
+    ("pledge_ref", "pledge__ref"),
+    ("as_of", "as_of"),
+    ("status", "status"),
+    ("kind", "kind"),
+    ("actor", "actor__slug"),
+    ("author", "author__username"),
+    ("summary", "summary"),
+    ("evidence_url", "evidence_url"),
+    ("evidence_reference", "evidence_reference"),
+    ("created", "created"),
     # Withdrawn updates stay in the record but no longer count: say so.
-    "withdrawn_at",
-    "withdrawal_reason",
+    ("withdrawn_at", "withdrawn_at"),
+    ("withdrawal_reason", "withdrawal_reason"),
 ]
-
-# OWASP's list of characters that make a spreadsheet read a cell as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_formula(value):
-    """Make one CSV cell safe to open in a spreadsheet.
-
-    A cell that begins with ``= + - @``, a tab or a carriage return would be
-    evaluated as a formula by Excel, LibreOffice or Google Sheets (CSV
-    injection); a leading single quote makes it plain text. ``None`` becomes an
-    empty cell and every other value its ``str()``.
-    """
-    if value is None:
-        return ""
-    value = str(value)
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
-
-
-def csv_cell(value):
-    """Dates and times in ISO 8601, everything else escaped. (Called for every
-    cell of an export: 1.7 million at 100,000 pledges, hence the fast paths.)"""
-    if value is None:
-        return ""
-    if isinstance(value, date):  # datetime is a subclass; ISO never starts a formula
-        return value.isoformat()
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def updates_newest_first():
@@ -121,7 +84,7 @@ def csv_response(rows, columns, basename):
         # Rows go out in chunks, each formatted by csv's C loop (writerows):
         # one write to the socket per row cost more than formatting the row.
         for chunk in batched(rows, CSV_ROWS_PER_WRITE):
-            writer.writerows([list(map(csv_cell, row)) for row in chunk])
+            writer.writerows([list(map(escape_formula, row)) for row in chunk])
             yield flush()
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
@@ -152,8 +115,7 @@ def pledge_to_json(pledge, request):
     ``update_list`` (see pledges_api)."""
     status = Status(pledge.current_status)
     source = pledge.source
-    # An unsaved Paragraph, only to reuse the model's anchor rule (#pN).
-    paragraph_url = Paragraph(document=source, number=pledge.paragraph).get_absolute_url()
+    paragraph_url = pledge.get_paragraph_url()
     return {
         "ref": pledge.ref,
         "url": request.build_absolute_uri(pledge.get_absolute_url()),
@@ -212,7 +174,7 @@ def pledges_api(request):
     # Ordering (including search relevance) is the FilterSet's; adding
     # relations keeps it.
     # Prefetched into plain lists (to_attr): a related manager's .all() per
-    # pledge and relation cloned a queryset each time, a quarter of the time.
+    # pledge and relation clones a queryset each time.
     pledges = filterset.qs.with_source().prefetch_related(
         Prefetch("themes", to_attr="theme_list"),
         Prefetch("actors", to_attr="actor_list"),
@@ -238,14 +200,11 @@ def pledges_api(request):
 # --- /pledges/export.csv ----------------------------------------------------------
 
 
-TAG_RELATIONS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
-
-
 def id_set(ids):
     """A subquery yielding ``ids``, passed as ONE parameter (a PostgreSQL
     array, a SQLite JSON array). ``__in=[...]`` makes a parameter per id, and
-    at 2,000 ids a batch Django and psycopg spent longer building and parsing
-    the statement than PostgreSQL spent running it (~40% of a 100k export)."""
+    at thousands of ids a batch Django and psycopg spend longer building and
+    parsing the statement than PostgreSQL spends running it."""
     ids = [int(pk) for pk in ids]
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", [ids])
@@ -262,10 +221,12 @@ def tag_slugs(pledge_ids):
         .annotate(relation=Value(relation, output_field=CharField()))
         .values_list("pledge_id", f"{kind}__name", f"{kind}__slug", "relation")
         .order_by()
-        for relation, kind in TAG_RELATIONS.items()
+        for relation, kind in TAG_KINDS.items()
     ]
-    found = {relation: defaultdict(list) for relation in TAG_RELATIONS}
-    # Sorted by the database, in its collation, as the pages sort tags.
+    found = {relation: defaultdict(list) for relation in TAG_KINDS}
+    # Sorted by the database, in its collation, as the pages sort tags. A
+    # UNION is ordered by its first part's column names: "theme__name" is the
+    # name column of all three parts.
     union = parts[0].union(*parts[1:], all=True).order_by("pledge_id", "theme__name")
     for pledge_id, _name, slug, relation in union:
         found[relation][pledge_id].append(slug)
@@ -298,7 +259,6 @@ PLEDGE_CSV_FIELDS = [
     "last_update_as_of",
     "latest_update",
 ]
-LATEST_UPDATE_FIELDS = ["as_of", "status", "summary", "evidence_url", "evidence_reference"]
 
 
 def pledge_csv_rows(pledges, pledge_url_prefix):
@@ -316,6 +276,7 @@ def pledge_csv_rows(pledges, pledge_url_prefix):
         }
         empty = (None,) * len(LATEST_UPDATE_FIELDS)
         for pk, ref, title, source, paragraph, quote, timeframe, status, last, latest_id in batch:
+            # The columns of PLEDGE_CSV_COLUMNS, in its order.
             yield [
                 ref,
                 title,
@@ -365,18 +326,6 @@ def updates_csv(request):
         # subquery for nothing. The subquery's own ordering is dropped.
         updates = updates.filter(pledge__in=filterset.qs.values("pk"))
     # values_list(): one query, no model instances, the related columns joined.
-    rows = updates.values_list(
-        "pledge__ref",
-        "as_of",
-        "status",
-        "kind",
-        "actor__slug",
-        "author__username",
-        "summary",
-        "evidence_url",
-        "evidence_reference",
-        "created",
-        "withdrawn_at",
-        "withdrawal_reason",
-    ).iterator(chunk_size=CSV_CHUNK_SIZE)
-    return csv_response(rows, UPDATE_CSV_COLUMNS, "status-updates")
+    columns, lookups = zip(*UPDATE_CSV_COLUMNS, strict=True)
+    rows = updates.values_list(*lookups).iterator(chunk_size=CSV_CHUNK_SIZE)
+    return csv_response(rows, columns, "status-updates")

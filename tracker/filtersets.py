@@ -14,17 +14,19 @@ from django.forms import DateInput
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
 
-from tracker.models import Pledge, Status, StatusUpdate, Timeframe
+from tracker.error_messages import DATE_FORMAT
+from tracker.models import REF_PATTERN, Pledge, Status, StatusUpdate, Timeframe
 from tracker.search import SEARCH_CONFIG
+from tracker.vocabulary import KINDS, TAG_KINDS
 from tracker.vocabulary import current as current_vocabulary
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
 STATUS_ORDER = list(Status.values)
 
-# A query that looks like a citation code (asem-2002-3.2, 3.7): letters and
-# digits joined by hyphens or dots, with a digit somewhere.
-REF_LIKE = re.compile(r"(?=.*\d)[a-z0-9]+(?:[-.][a-z0-9]+)+")
+# A query that looks like a citation code (asem-2002-3.2, 3.7): a ref with a
+# digit and at least one hyphen or dot (a bare "1373" is a word to search for).
+REF_LIKE = re.compile(rf"(?=.*\d)(?=.*[-.]){REF_PATTERN}")
 
 # Public ordering names -> model fields (or annotations).
 ORDERING_FIELDS = {
@@ -110,7 +112,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         field_name="current_status",
         choices=Status.choices,
         # MultipleChoiceFilter defaults to DISTINCT, for to-many fields; this
-        # is a plain column, and DISTINCT over whole rows cost seconds at 100k.
+        # is a plain column, and DISTINCT over whole rows sorts every match.
         distinct=False,
         error_messages={"invalid_choice": "“%(value)s” is not a status."},
     )
@@ -136,14 +138,14 @@ class PledgeFilterSet(django_filters.FilterSet):
         field_name="last_update_as_of",
         lookup_expr="gte",
         widget=DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": DATE_FORMAT},
     )
     updated_before = django_filters.DateFilter(
         label="Last update on or before",
         field_name="last_update_as_of",
         lookup_expr="lte",
         widget=DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": DATE_FORMAT},
     )
     stale = django_filters.ChoiceFilter(
         label="Stale",
@@ -170,21 +172,12 @@ class PledgeFilterSet(django_filters.FilterSet):
     # Parameters whose options show a count of the pledges they would give.
     FACETS = ("theme", "status", "source")
 
-    # Filter parameter -> vocabulary kind; for tags, the filter's field_name too.
-    VOCABULARY_KINDS = {
-        "theme": "theme",
-        "source": "source",
-        "actor": "actor",
-        "instrument": "instrument",
-    }
-    TAG_FIELDS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
-
     def __init__(self, data=None, queryset=None, *, vocabulary=None, **kwargs):
         super().__init__(data, queryset, **kwargs)
         # Lazy: the API and exports only need it when one of these is given.
         self.vocabulary = SimpleLazyObject(current_vocabulary) if vocabulary is None else vocabulary
-        for name, kind in self.VOCABULARY_KINDS.items():
-            self.filters[name].extra["choices"] = VocabularyChoices(self, kind)
+        for kind in KINDS:  # each kind's filter bears its name
+            self.filters[kind].extra["choices"] = VocabularyChoices(self, kind)
 
     def qs_without(self, excluded):
         """The queryset filtered by every valid parameter except ``excluded``,
@@ -204,7 +197,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         if not value:
             return queryset
         # name is the filter's field_name: "themes", "actors" or "instruments".
-        chosen = self.vocabulary.pks(self.TAG_FIELDS[name], value)
+        chosen = self.vocabulary.pks(TAG_KINDS[name], value)
         through = getattr(Pledge, name).through
         tag_column = Pledge._meta.get_field(name).m2m_reverse_field_name()
         tagged = through.objects.filter(**{f"{tag_column}__in": chosen}).values("pledge_id")

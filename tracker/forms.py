@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
+from tracker.error_messages import DATE_FORMAT, HTTP_URL
 from tracker.models import UPDATE_ENTRY_FIELDS, Actor, StatusUpdate, UpdateKind
 from tracker.rules import is_reporter, is_steward
 
@@ -26,10 +27,8 @@ class StatusUpdateForm(forms.ModelForm):
             "evidence_reference": forms.TextInput(attrs={"placeholder": "e.g. A/RES/59/290"}),
         }
         error_messages = {
-            "as_of": {"invalid": "Enter a date as YYYY-MM-DD, e.g. 2005-04-13."},
-            "evidence_url": {
-                "invalid": "Enter a web address that starts with http:// or https://."
-            },
+            "as_of": {"invalid": DATE_FORMAT},
+            "evidence_url": {"invalid": HTTP_URL},
             "summary": {"required": "Say what happened: a summary is required."},
             "status": {"required": "Choose a status."},
             "kind": {"required": "Say whether this is a self-report or an assessment."},

@@ -17,25 +17,45 @@ whereas an indexed column can. Writes are rare by comparison, and the
 refresh is one indexed query.
 """
 
-import re
-from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from tracker.search import refresh_search_documents, search_columns
+from tracker import search
+from tracker.error_messages import HTTP_URL, WITHDRAWAL_REASON_REQUIRED
+from tracker.quotes import normalise_for_quote
 
 # A pledge counts as stale when nothing has been recorded on it for this long.
 STALE_AFTER = timedelta(days=365)
+
+# A pledge's citation code (asem-2002-3.2): lower-case letters and digits,
+# joined by hyphens or dots. The model validates it, the URLs route by it and
+# the search recognises it.
+REF_PATTERN = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
+
+# What a person enters for a pledge, in form order: the admin's form, its
+# import and export files, the public CSV and the history page all use these.
+PLEDGE_FIELDS = [
+    "ref",
+    "title",
+    "source",
+    "paragraph",
+    "quote",
+    "themes",
+    "actors",
+    "instruments",
+    "timeframe",
+]
 
 
 class Status(models.TextChoices):
@@ -99,22 +119,10 @@ class Timeframe(models.TextChoices):
     UNSPECIFIED = "unspecified", "Unspecified"
 
 
-def normalise_for_quote(text):
-    """Fold the differences a verbatim check should forgive: white space
-    (including non-breaking spaces) and typographic quotes and apostrophes."""
-    text = (
-        text.replace("\u201c", '"')
-        .replace("\u201d", '"')
-        .replace("\u2018", "'")
-        .replace("\u2019", "'")
-    )
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
-
-
 # A source's full text and preamble: megabytes for a long text, and read only
 # by the source's own page and the admin. Everywhere else a source is loaded
 # without them: select_related("source") on a page of 25 pledges otherwise
-# copied the whole text 25 times (150 ms at 100k pledges).
+# copies the whole text 25 times.
 SOURCE_TEXT_FIELDS = ("text", "preamble")
 
 
@@ -194,11 +202,20 @@ class Paragraph(models.Model):
         return f"{self.document.short_title} ¶{self.number}"
 
     def get_absolute_url(self):
-        return f"{self.document.get_absolute_url()}#{self.anchor}"
+        return paragraph_url(self.document, self.number)
 
     @property
     def anchor(self):
-        return f"p{self.number}"
+        return paragraph_anchor(self.number)
+
+
+def paragraph_anchor(number):
+    """The fragment that marks paragraph ``number`` on its source's page."""
+    return f"p{number}"
+
+
+def paragraph_url(document, number):
+    return f"{document.get_absolute_url()}#{paragraph_anchor(number)}"
 
 
 class Theme(models.Model):
@@ -337,7 +354,7 @@ class PledgeQuerySet(models.QuerySet):
     def for_page(self, ref):
         """Pledge ``ref`` with all its page shows: source and tags, and for each
         instrument the number of pledges citing it (``pledge_count``). See
-        ``Pledge.attach_citing_pledges()`` for the other pledges it lists."""
+        ``presenters.attach_citing_pledges()`` for the other pledges it lists."""
         # A subquery, not Count("pledges"): the prefetch filters the same join
         # down to this pledge, and the count would always be 1.
         citations = (
@@ -396,7 +413,7 @@ class Pledge(models.Model):
         help_text="Stable citation code used in URLs, e.g. asem-2002-3.2.",
         validators=[
             RegexValidator(
-                r"^[a-z0-9]+(?:[-.][a-z0-9]+)*\Z",
+                rf"^{REF_PATTERN}\Z",
                 "Use lower-case letters, digits, hyphens and dots, e.g. asem-2002-3.2.",
             )
         ],
@@ -530,44 +547,9 @@ class Pledge(models.Model):
     def get_absolute_url(self):
         return reverse("pledge-detail", args=[self.ref])
 
-    def attach_citing_pledges(self, shown):
-        """Give each of the pledge's instruments (prefetched, see for_page())
-        ``citing_pledges``: up to ``shown`` *other* pledges citing it, in the
-        order they were entered, with their sources.
-
-        One query. An instrument like resolution 1373 can be cited by
-        thousands of pledges: a window function picks each instrument's first
-        rows from the link table's (instrument, pledge) index, and only those
-        pledges are read. (Ordering by ref read and sorted every citing pledge:
-        30 ms at 100k pledges.)"""
-        instruments = list(self.instruments.all())
-        by_instrument = defaultdict(list)
-        if instruments:
-            through = Pledge.instruments.through
-            firsts = (
-                through.objects.filter(instrument__in=instruments)
-                .exclude(pledge_id=self.pk)
-                .annotate(
-                    position=Window(
-                        RowNumber(), partition_by=F("instrument_id"), order_by=F("pledge_id").asc()
-                    )
-                )
-                .filter(position__lte=shown)
-                .values("pk")
-            )
-            links = (
-                through.objects.filter(pk__in=firsts)
-                .select_related("pledge__source")
-                .defer(
-                    *(f"pledge__{name}" for name in SEARCH_FIELDS),
-                    *(f"pledge__source__{name}" for name in SOURCE_TEXT_FIELDS),
-                )
-                .order_by("instrument_id", "pledge_id")
-            )
-            for link in links:
-                by_instrument[link.instrument_id].append(link.pledge)
-        for instrument in instruments:
-            instrument.citing_pledges = by_instrument[instrument.pk]
+    def get_paragraph_url(self):
+        """Where the quote stands: its paragraph on the source's page."""
+        return paragraph_url(self.source, self.paragraph)
 
     def natural_key(self):
         # Fixtures cite pledges by ref (["asem-2002-3.7"]), which never changes.
@@ -686,6 +668,27 @@ IMMUTABLE_UPDATE_FIELDS = [
 HISTORICAL_RECORD_USERNAME = "historical-record"
 
 
+def update_summaries():
+    """Each pledge's status-update summaries as one text (a subquery on the
+    outer pledge), which the stored search document includes."""
+    return (
+        StatusUpdate.objects.filter(pledge=OuterRef("pk"))
+        .order_by()
+        .values("pledge")
+        .annotate(text=StringAgg("summary", delimiter=" ", order_by="pk"))
+        .values("text")
+    )
+
+
+def search_columns():
+    """The stored search columns as expressions for ``QuerySet.update()``."""
+    return search.search_columns(update_summaries())
+
+
+def refresh_search_documents(pledges):
+    return search.refresh_search_documents(pledges, update_summaries())
+
+
 class StatusUpdateQuerySet(models.QuerySet):
     def recorded(self):
         """Updates that count: withdrawn ones stay visible but no longer count."""
@@ -713,7 +716,7 @@ class StatusUpdateQuerySet(models.QuerySet):
 def validate_http_url(value):
     URLValidator(
         schemes=["http", "https"],
-        message="Enter a web address that starts with http:// or https://.",
+        message=HTTP_URL,
     )(value)
 
 
@@ -882,7 +885,7 @@ class StatusUpdate(models.Model):
         """Take the update out of the status calculation, keeping it visible."""
         reason = (reason or "").strip()
         if not reason:
-            raise ValidationError({"withdrawal_reason": "Say why the update is withdrawn."})
+            raise ValidationError({"withdrawal_reason": WITHDRAWAL_REASON_REQUIRED})
         if self.is_withdrawn:
             raise ValidationError("This update has already been withdrawn.")
         self.withdrawn_at = timezone.now()

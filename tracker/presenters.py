@@ -1,15 +1,25 @@
 """Read-side helpers that shape query results for the pages: status bars,
-facet counts, active-filter chips and quote highlighting. Each function runs a
+facet counts and their cache key, active-filter chips, the pledges citing an
+instrument, quote highlighting and the history of edits. Each function runs a
 fixed number of queries, whatever the size of the data."""
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 
-from tracker.models import Pledge, SourceDocument, Status, Theme
+from tracker.models import (
+    PLEDGE_FIELDS,
+    SEARCH_FIELDS,
+    SOURCE_TEXT_FIELDS,
+    Pledge,
+    SourceDocument,
+    Status,
+    Theme,
+)
+from tracker.quotes import quote_pattern
 
 
 @dataclass
@@ -132,6 +142,15 @@ def facet_counts(filterset):
     }
 
 
+def facet_key(filterset):
+    """The applied filters, in a stable order (facets ignore page and order)."""
+    return sorted(
+        (name, sorted(filterset.data.getlist(name)))
+        for name in filterset.data
+        if name not in ("page", "ordering")
+    )
+
+
 def match_count(facets):
     """How many pledges the filters select, from the status facet: its options
     count the matches of every other filter by status, so the ticked ones (or
@@ -155,20 +174,15 @@ def query_without(data, name, value=None):
 
 def active_filters(filterset):
     """The filters in force, each with a link that removes just it. Labels come
-    from the cleaned values (model objects for slugs), so this runs no query."""
+    from the filters' choices (the cached vocabulary for slugs), so this runs
+    no query of its own."""
     chips = []
     for name, value in filterset.form.cleaned_data.items():
         if name == "ordering" or value in (None, "", [], ()):
             continue
         field = filterset.form.fields[name]
         raw_values = [v for v in filterset.data.getlist(name) if v != ""]
-        if hasattr(field, "queryset"):  # model choices: label with the object's name
-            objects = (
-                value if isinstance(value, (list, tuple)) or hasattr(value, "model") else [value]
-            )
-            labels = {getattr(obj, "slug", ""): str(obj) for obj in objects}
-        else:
-            labels = dict(field.choices) if hasattr(field, "choices") else {}
+        labels = dict(field.choices) if hasattr(field, "choices") else {}
         for raw in raw_values:
             chips.append(
                 {
@@ -180,21 +194,44 @@ def active_filters(filterset):
     return chips
 
 
-def quote_pattern(quote):
-    """A regex that finds ``quote`` in a paragraph while forgiving exactly what
-    the verbatim rule forgives: runs of white space and typographic quotes."""
-    parts = []
-    for char in quote.strip():
-        if char.isspace():
-            if not parts or parts[-1] != r"\s+":
-                parts.append(r"\s+")
-        elif char in '"“”':
-            parts.append('["“”]')
-        elif char in "'‘’":
-            parts.append("['‘’]")
-        else:
-            parts.append(re.escape(char))
-    return re.compile("".join(parts))
+def attach_citing_pledges(pledge, shown):
+    """Give each of the pledge's instruments (prefetched by
+    ``PledgeQuerySet.for_page()``) ``citing_pledges``: up to ``shown`` *other*
+    pledges citing it, in the order they were entered, with their sources.
+
+    One query. An instrument like resolution 1373 can be cited by
+    thousands of pledges: a window function picks each instrument's first
+    rows from the link table's (instrument, pledge) index, and only those
+    pledges are read. (Ordering by ref would read and sort every citing
+    pledge.)"""
+    instruments = list(pledge.instruments.all())
+    by_instrument = defaultdict(list)
+    if instruments:
+        through = Pledge.instruments.through
+        firsts = (
+            through.objects.filter(instrument__in=instruments)
+            .exclude(pledge_id=pledge.pk)
+            .annotate(
+                position=Window(
+                    RowNumber(), partition_by=F("instrument_id"), order_by=F("pledge_id").asc()
+                )
+            )
+            .filter(position__lte=shown)
+            .values("pk")
+        )
+        links = (
+            through.objects.filter(pk__in=firsts)
+            .select_related("pledge__source")
+            .defer(
+                *(f"pledge__{name}" for name in SEARCH_FIELDS),
+                *(f"pledge__source__{name}" for name in SOURCE_TEXT_FIELDS),
+            )
+            .order_by("instrument_id", "pledge_id")
+        )
+        for link in links:
+            by_instrument[link.instrument_id].append(link.pledge)
+    for instrument in instruments:
+        instrument.citing_pledges = by_instrument[instrument.pk]
 
 
 @dataclass
@@ -249,18 +286,9 @@ def highlighted_paragraph(paragraph, pledges):
     )
 
 
-# Fields whose change is worth showing a reader of a pledge's history.
-HISTORY_FIELDS = [
-    "ref",
-    "title",
-    "quote",
-    "paragraph",
-    "source",
-    "timeframe",
-    "themes",
-    "actors",
-    "instruments",
-]
+# Fields whose change is worth showing a reader of a pledge's history: what
+# an editor enters, not what is derived from it.
+HISTORY_FIELDS = PLEDGE_FIELDS
 
 
 def pledge_versions(pledge):

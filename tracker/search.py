@@ -8,16 +8,15 @@
 
 Both are derived data, recomputed in one UPDATE whenever the pledge's text
 or its updates change (``Pledge.save()`` and ``Pledge.refresh_status()``) and
-set-based by ``refresh_search_documents()`` after bulk loads. Computing the
-vectors at query time instead cost ~0.5 s for a common word at 100,000
-pledges: every match's vector was rebuilt to rank it. On SQLite the columns
+set-based by ``refresh_search_documents()`` after bulk loads. They are
+stored because computing the vectors at query time rebuilds every match's
+vector to rank it, which grows with the data. On SQLite the columns
 stay empty and search is a case-insensitive match (tracker/filtersets.py).
 """
 
-from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 
 SEARCH_CONFIG = "english"
 
@@ -28,28 +27,22 @@ def own_words_vector():
     )
 
 
-def document_vector():
-    from tracker.models import StatusUpdate  # models use this module
-
-    summaries = (
-        StatusUpdate.objects.filter(pledge=OuterRef("pk"))
-        .order_by()
-        .values("pledge")
-        .annotate(text=StringAgg("summary", delimiter=" ", order_by="pk"))
-        .values("text")
-    )
+def document_vector(summaries):
+    """The pledge's own words plus ``summaries``: a subquery giving the text
+    of its updates' summaries (``tracker.models.update_summaries()``, passed
+    in so that this module does not import the models that use it)."""
     return own_words_vector() + SearchVector(Subquery(summaries), weight="D", config=SEARCH_CONFIG)
 
 
-def search_columns():
+def search_columns(summaries):
     """``{column: expression}`` for ``QuerySet.update()``; empty on SQLite."""
     if connection.vendor != "postgresql":
         return {}
-    return {"search_words": own_words_vector(), "search_document": document_vector()}
+    return {"search_words": own_words_vector(), "search_document": document_vector(summaries)}
 
 
-def refresh_search_documents(pledges):
+def refresh_search_documents(pledges, summaries):
     """Recompute the stored search columns of ``pledges`` in one UPDATE
     (PostgreSQL only; a no-op elsewhere)."""
-    columns = search_columns()
+    columns = search_columns(summaries)
     return pledges.update(**columns) if columns else 0

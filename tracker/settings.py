@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "tracker.context_processors.status_vocabulary",
             ],
         },
     },
@@ -120,8 +121,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # Admin import/export: importing needs the import_<model> permission, which
-# only the Steward group holds; exporting needs view. Exports are
-# formula-escaped by tracker.resources, not by the library's partial escape.
+# only the Steward group holds; exporting needs view. Exported cells are
+# formula-escaped by tracker/admin/resources.py with the rule in
+# tracker/spreadsheets.py, not by the library's partial escape.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True

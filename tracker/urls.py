@@ -6,13 +6,14 @@ from django.urls import path, register_converter
 
 from tracker import exports, feeds, views
 from tracker.forms import SignInForm
+from tracker.models import REF_PATTERN
 
 
 class RefConverter:
     """Pledge refs as the model allows them (asem-2002-3.2): anything else is a
     404 before any query runs."""
 
-    regex = r"[a-z0-9]+(?:[-.][a-z0-9]+)*"
+    regex = REF_PATTERN
 
     def to_python(self, value):
         return value

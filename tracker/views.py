@@ -25,7 +25,6 @@ TIMELINE_PER_PAGE = 20
 @cached_page()
 def dashboard(request):
     context = cached("dashboard", dashboard_summary)
-    context["statuses"] = list(Status)
     return render(request, "tracker/dashboard.html", context)
 
 
@@ -47,7 +46,9 @@ def dashboard_summary():
 @cached_page(params=[*PledgeFilterSet.base_filters, "page"])
 def pledge_list(request):
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
-    facets = cached("facets", lambda: presenters.facet_counts(filterset), facet_key(filterset))
+    facets = cached(
+        "facets", lambda: presenters.facet_counts(filterset), presenters.facet_key(filterset)
+    )
     paginator = PledgePaginator(
         filterset.qs,
         PLEDGES_PER_PAGE,
@@ -55,7 +56,7 @@ def pledge_list(request):
         count=presenters.match_count(facets),
         # The table shows themes only; the API and exports load the other
         # relations. Unordered: the paginator puts the rows in the ids' order,
-        # and an ORDER BY here tempted PostgreSQL to walk the order index.
+        # and an ORDER BY here can tempt PostgreSQL to walk the order index.
         rows_for=lambda ids: (
             Pledge.objects.filter(pk__in=ids).order_by().with_source().prefetch_related("themes")
         ),
@@ -69,18 +70,8 @@ def pledge_list(request):
         "active_filters": presenters.active_filters(filterset),
         # From the filters actually applied, so links never carry a dropped one.
         "query_without_page": presenters.query_without(filterset.data, "page"),
-        "statuses": list(Status),
     }
     return render(request, "tracker/pledge_list.html", context)
-
-
-def facet_key(filterset):
-    """The applied filters, in a stable order (facets ignore page and order)."""
-    return sorted(
-        (name, sorted(filterset.data.getlist(name)))
-        for name in filterset.data
-        if name not in ("page", "ordering")
-    )
 
 
 def get_pledge(ref):
@@ -90,7 +81,7 @@ def get_pledge(ref):
 @cached_page(params=["page"])
 def pledge_detail(request, ref):
     pledge = get_object_or_404(Pledge.objects.for_page(ref))
-    pledge.attach_citing_pledges(shown=CITING_PLEDGES_SHOWN)
+    presenters.attach_citing_pledges(pledge, shown=CITING_PLEDGES_SHOWN)
     # Newest first, a page at a time: a pledge can gather hundreds of updates.
     timeline = Paginator(pledge.updates.for_timeline(), TIMELINE_PER_PAGE)
     updates = timeline.get_page(page_number(request.GET.get("page")))
@@ -135,7 +126,7 @@ def update_create(request, ref):
     return render(
         request,
         "tracker/update_form.html",
-        {"pledge": pledge, "form": form, "statuses": list(Status)},
+        {"pledge": pledge, "form": form},
     )
 
 

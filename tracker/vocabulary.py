@@ -17,7 +17,11 @@ from django.db.models.functions import Cast
 from tracker.caching import cached
 from tracker.models import Actor, Instrument, SourceDocument, Theme
 
+# The kinds of term; each is also the name of the list's filter parameter.
 KINDS = ("theme", "source", "actor", "instrument")
+
+# The pledge's tag relations, each with the kind of term it holds.
+TAG_KINDS = {"themes": "theme", "actors": "actor", "instruments": "instrument"}
 
 
 @dataclass(frozen=True)

@@ -65,12 +65,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "browser: drives a real Chromium with Playwright (needs /usr/bin/chromium)"
-    )
-
-
 def chromium_path():
     """The Chromium binary to launch, or None when there is none."""
     configured = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -1,33 +1,23 @@
-"""The stewards' tools in the admin: bulk actions on the pledge changelist and
-the "needs attention" page. Wired into the admin in ``tracker/admin.py``.
+"""The stewards' bulk actions on the pledge changelist, and the "needs
+attention" page. Wired into the pledge admin in ``tracker/admin/site.py``; their
+input forms are in ``tracker/admin/forms.py``.
 
 Each bulk action asks for its input on an intermediate page (Django's admin
 action pattern), validates everything first, and then writes all of it in one
 transaction or none of it.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 
-from tracker.models import UPDATE_ENTRY_FIELDS, Pledge, StatusUpdate, Theme
+from tracker.admin.forms import BulkUpdateForm, ThemeChoiceForm
+from tracker.models import Pledge, StatusUpdate
 
 # How many rows the attention page lists in each section (counts are complete).
 ATTENTION_LIMIT = 50
-
-
-class ThemeChoiceForm(forms.Form):
-    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), label="Theme")
-
-
-class BulkUpdateForm(forms.ModelForm):
-    class Meta:
-        model = StatusUpdate
-        fields = UPDATE_ENTRY_FIELDS
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
 
 
 def intermediate_page(modeladmin, request, queryset, form, title, action, template):

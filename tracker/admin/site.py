@@ -1,4 +1,5 @@
-"""The Django admin is the data stewards' tool for entering and curating data.
+"""The ModelAdmins: the Django admin is the data stewards' tool for entering
+and curating data.
 
 Every model keeps an edit history (django-simple-history) with revert.
 Pledge edits are version-checked, so two stewards editing the same pledge
@@ -6,25 +7,18 @@ cannot overwrite each other. Status updates are append-only: once recorded
 they are read-only, and a wrong one is withdrawn with a reason.
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import stewards
-from tracker.declarations import (
-    SourceDocumentForm,
-    admin_change_url,
-    replace_paragraphs,
-    split_done_message,
-)
+from tracker.admin import actions
+from tracker.admin.forms import SourceDocumentForm, StatusUpdateAdminForm, VersionedPledgeForm
+from tracker.admin.resources import PledgeResource, StatusUpdateResource
 from tracker.models import (
     SOURCE_TEXT_FIELDS,
     UPDATE_ENTRY_FIELDS,
@@ -38,11 +32,10 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
-from tracker.presenters import HISTORY_FIELDS, describe
-from tracker.resources import PledgeResource, StatusUpdateResource
+from tracker.paragraphs import replace_paragraphs
 
 
-def status_badge(status_value):
+def status_badge_html(status_value):
     status = Status(status_value)
     # A class, not an inline style: the CSP allows no inline styles.
     return format_html(
@@ -99,7 +92,7 @@ class UsageCountAdmin(SimpleHistoryAdmin):
 @admin.register(SourceDocument)
 class SourceDocumentAdmin(UsageCountAdmin):
     """A new declaration is pasted in and split into paragraphs on save
-    (tracker/declarations.py); its change page then shows them for review,
+    (tracker/paragraphs.py); its change page then shows them for review,
     and can re-split the text until a pledge cites the document."""
 
     form = SourceDocumentForm
@@ -160,9 +153,6 @@ class InstrumentAdmin(UsageCountAdmin):
     search_fields = ["name", "slug", "symbol"]
 
 
-UPDATE_FIELDS = UPDATE_ENTRY_FIELDS
-
-
 class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):
     """The pledge's timeline, newest first, read-only: recorded updates are
     corrected by withdrawing them (follow "Change" to the update)."""
@@ -173,7 +163,7 @@ class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = [*UPDATE_FIELDS, "author", "created", "withdrawn_at", "withdrawal_reason"]
+    fields = [*UPDATE_ENTRY_FIELDS, "author", "created", "withdrawn_at", "withdrawal_reason"]
     readonly_fields = fields
     ordering = ["-as_of", "-created", "-pk"]
 
@@ -193,7 +183,7 @@ class NewUpdateInline(admin.StackedInline):
     verbose_name_plural = "log new status updates"
     extra = 0
     can_delete = False
-    fields = UPDATE_FIELDS
+    fields = UPDATE_ENTRY_FIELDS
     autocomplete_fields = ["actor"]
 
     def get_queryset(self, request):
@@ -201,78 +191,6 @@ class NewUpdateInline(admin.StackedInline):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-class VersionedPledgeForm(forms.ModelForm):
-    """Carries the version the editor opened. clean() refuses the save if the
-    pledge has been saved since, showing what changed; the editor's values
-    stay in the form and the version moves on, so saving again applies them
-    on top of the other edit. Nothing is lost on either side."""
-
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    class Meta:
-        model = Pledge
-        fields = [
-            "ref",
-            "title",
-            "source",
-            "paragraph",
-            "quote",
-            "themes",
-            "actors",
-            "instruments",
-            "timeframe",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["opened_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        opened = cleaned.get("opened_version") or self.instance.version
-        current = Pledge.objects.filter(pk=self.instance.pk)
-        if connection.in_atomic_block:
-            # Hold the row until this save commits: a concurrent editor's
-            # check waits here and then sees the new version.
-            current = current.select_for_update()
-        current = current.get()
-        if current.version != opened:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("opened_version")] = current.version
-            raise ValidationError(conflict_message(current, opened), code="edit_conflict")
-        cleaned["opened_version"] = opened
-        return cleaned
-
-    def save(self, commit=True):
-        pledge = super().save(commit=False)
-        if commit:
-            expected = self.cleaned_data.get("opened_version") if pledge.pk else None
-            pledge.save(expected_version=expected)
-            self._save_m2m()
-        return pledge
-
-
-def conflict_message(current, opened_version):
-    latest = current.history.select_related("history_user").first()
-    opened = current.history.filter(version=opened_version).order_by("-history_date").first()
-    who = latest.history_user.get_username() if latest and latest.history_user else "someone"
-    when = f" at {latest.history_date:%H:%M on %d %B %Y} UTC" if latest else ""
-    lines = [
-        f"{who} saved this pledge{when}, after you opened it (version {opened_version}; "
-        f"now version {current.version}). Your changes are below and have not been saved."
-    ]
-    if latest and opened:
-        delta = latest.diff_against(opened, included_fields=HISTORY_FIELDS)
-        lines += [
-            f"They changed {c.field}: “{describe(c.old)}” → “{describe(c.new)}”."
-            for c in delta.changes
-        ]
-    lines.append("Review them against theirs, then save again to apply yours.")
-    return " ".join(lines)
 
 
 class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
@@ -287,7 +205,7 @@ class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
 class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
     form = VersionedPledgeForm
     resource_classes = [PledgeResource]
-    actions = [stewards.add_theme, stewards.remove_theme, stewards.log_update]
+    actions = [actions.add_theme, actions.remove_theme, actions.log_update]
     change_list_template = "admin/tracker/pledge/change_list.html"
     list_display = [
         "ref",
@@ -319,19 +237,19 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
 
     @admin.display(description="current status", ordering="current_status")
     def current_status_badge(self, obj):
-        return status_badge(obj.current_status)
+        return status_badge_html(obj.current_status)
 
     def has_log_update_permission(self, request):
         return request.user.has_perm("tracker.log_update")
 
     def get_urls(self):
         attention = self.admin_site.admin_view(
-            lambda request: stewards.attention_view(self, request)
+            lambda request: actions.attention_view(self, request)
         )
         return [path("attention/", attention, name="tracker_pledge_attention"), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
-        obj.save(expected_version=form.cleaned_data.get("opened_version") if change else None)
+        obj.save(expected_version=form.expected_version())
 
     def save_formset(self, request, form, formset, change):
         """New updates entered inline are authored by the signed-in user."""
@@ -348,29 +266,6 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
             # SQLite's immediate transactions make that a last line of defence.
             self.message_user(request, str(conflict) + " Please redo your edit.", messages.ERROR)
             return HttpResponseRedirect(request.path)
-
-
-class StatusUpdateAdminForm(forms.ModelForm):
-    withdraw = forms.BooleanField(
-        required=False,
-        label="Withdraw this update",
-        help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
-    )
-    mark_reviewed = forms.BooleanField(
-        required=False,
-        label="Mark as reviewed",
-        help_text="Clears the review request once you have looked into it.",
-    )
-
-    class Meta:
-        model = StatusUpdate
-        fields = [*UPDATE_FIELDS, "pledge", "withdrawal_reason", "review_note"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("withdraw") and not (cleaned.get("withdrawal_reason") or "").strip():
-            self.add_error("withdrawal_reason", "Say why the update is withdrawn.")
-        return cleaned
 
 
 @admin.register(StatusUpdate)
@@ -401,33 +296,25 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
     search_fields = ["pledge__ref", "summary", "evidence_reference"]
     autocomplete_fields = ["pledge", "actor"]
 
+    # What a recorded update shows and nobody edits.
+    RECORDED_FIELDS = ["pledge", *UPDATE_ENTRY_FIELDS, "author", "created"]
+    REVIEW_FIELDS = ["review_requested_by", "review_note"]
+    WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by"]
+
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["pledge", *UPDATE_FIELDS]
+            return ["pledge", *UPDATE_ENTRY_FIELDS]
         return [
-            "pledge",
-            *UPDATE_FIELDS,
-            "author",
-            "created",
-            *(["review_requested_by", "review_note", "mark_reviewed"] if obj.needs_review else []),
-            "withdrawn_at",
-            "withdrawn_by",
-            *(["withdraw", "withdrawal_reason"] if not obj.is_withdrawn else ["withdrawal_reason"]),
+            *self.RECORDED_FIELDS,
+            *([*self.REVIEW_FIELDS, "mark_reviewed"] if obj.needs_review else []),
+            *self.WITHDRAWAL_FIELDS,
+            *(["withdrawal_reason"] if obj.is_withdrawn else ["withdraw", "withdrawal_reason"]),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        recorded = [
-            "pledge",
-            *UPDATE_FIELDS,
-            "author",
-            "created",
-            "withdrawn_at",
-            "withdrawn_by",
-            "review_requested_by",
-            "review_note",
-        ]
+        recorded = [*self.RECORDED_FIELDS, *self.WITHDRAWAL_FIELDS, *self.REVIEW_FIELDS]
         return recorded + (["withdrawal_reason"] if obj.is_withdrawn else [])
 
     def has_delete_permission(self, request, obj=None):
@@ -435,7 +322,7 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, obj):
-        return status_badge(obj.status)
+        return status_badge_html(obj.status)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -446,3 +333,17 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
             obj.mark_reviewed()
         if form.cleaned_data.get("withdraw"):
             obj.withdraw(request.user, form.cleaned_data["withdrawal_reason"])
+
+
+def split_done_message(document, count):
+    add_pledge_url = reverse("admin:tracker_pledge_add") + f"?source={document.pk}"
+    return format_html(
+        'Split into {} paragraph{}: review them below, then <a href="{}">add pledges</a>.',
+        count,
+        "" if count == 1 else "s",
+        add_pledge_url,
+    )
+
+
+def admin_change_url(document):
+    return reverse("admin:tracker_sourcedocument_change", args=[document.pk])

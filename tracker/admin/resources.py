@@ -13,8 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from tracker.exports import escape_formula
 from tracker.models import (
+    PLEDGE_FIELDS,
+    UPDATE_ENTRY_FIELDS,
     Actor,
     Instrument,
     Pledge,
@@ -23,6 +24,7 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
+from tracker.spreadsheets import escape_formula
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -96,7 +98,10 @@ class SafeExportMixin:
         return escape_formula(value) if isinstance(value, str) else value
 
 
-class AllOrNothingMixin:
+class AllOrNothing:
+    """Import options both resources share (their Meta classes inherit this
+    one's)."""
+
     class Meta:
         clean_model_instances = True  # the models' rules: verbatim quotes, dates …
         use_transactions = True
@@ -130,22 +135,14 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         attribute="current_status", column_name="current_status", readonly=True
     )
 
-    class Meta(AllOrNothingMixin.Meta):
+    class Meta(AllOrNothing.Meta):
         model = Pledge
         import_id_fields = ["ref"]
-        fields = [
-            "ref",
-            "source",
-            "paragraph",
-            "quote",
-            "title",
-            "themes",
-            "actors",
-            "instruments",
-            "timeframe",
-            "current_status",
-        ]
-        export_order = fields
+        fields = [*PLEDGE_FIELDS, "current_status"]
+        # Stewards' files put where the quote stands before its title (the
+        # layout the README documents and earlier files have); the other
+        # columns follow in PLEDGE_FIELDS' order.
+        export_order = ["ref", "source", "paragraph", "quote", "title"]
 
     def before_import(self, dataset, **kwargs):
         self.refs_seen = {}
@@ -187,32 +184,19 @@ class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
         widget=SlugWidget(get_user_model(), field="username", noun="user"),
     )
 
-    class Meta(AllOrNothingMixin.Meta):
+    class Meta(AllOrNothing.Meta):
         model = StatusUpdate
         import_id_fields = []
-        fields = [
-            "pledge",
-            "status",
-            "as_of",
-            "kind",
-            "actor",
-            "summary",
-            "evidence_url",
-            "evidence_reference",
-            "author",
-        ]
+        fields = ["pledge", *UPDATE_ENTRY_FIELDS, "author"]
         export_order = fields
 
     def get_instance(self, instance_loader, row):
         return None  # never update a recorded update: always a new row
 
-    def before_save_instance(self, instance, row, **kwargs):
-        # A row without an author is the importing steward's own entry.
-        if instance.author_id is None and kwargs.get("user") is not None:
-            instance.author = kwargs["user"]
-
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
+        # A row without an author is the importing steward's own entry (set
+        # before validation, which requires an author; saving follows it).
         if instance.author_id is None and "author" not in errors:
             instance.author = self.importing_user
         super().validate_instance(instance, errors, validate_unique)

@@ -1,5 +1,6 @@
-"""A new declaration: split a pasted text into paragraphs, and the admin form
-that does it when a steward adds (or re-splits) a source document.
+"""Split a source text into paragraphs, and make the drafts a document's
+paragraphs. No admin code: the stewards' form that calls this when a new
+declaration is pasted in (or re-split) is ``tracker/admin/forms.py``.
 
 ``split_paragraphs(text, style)`` is pure: it returns ``(preamble, drafts)``
 and never alters the text it is given, which the source document keeps
@@ -37,13 +38,9 @@ decoration and are dropped, as is such a mark at the very end of a paragraph
 import re
 from typing import NamedTuple
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
-from django.utils.html import format_html
 
-from tracker.models import Paragraph, SourceDocument
+from tracker.models import Paragraph
 
 # A heading must fit Paragraph.section.
 HEADING_MAX_LENGTH = Paragraph._meta.get_field("section").max_length
@@ -234,128 +231,3 @@ def replace_paragraphs(document, drafts, reason):
         paragraph._change_reason = reason
         paragraph.save()
     return len(drafts)
-
-
-def split_done_message(document, count):
-    add_pledge_url = reverse("admin:tracker_pledge_add") + f"?source={document.pk}"
-    return format_html(
-        'Split into {} paragraph{}: review them below, then <a href="{}">add pledges</a>.',
-        count,
-        "" if count == 1 else "s",
-        add_pledge_url,
-    )
-
-
-# Which form field a split error belongs to.
-SPLIT_ERROR_FIELDS = {
-    "empty": "text",
-    "no_numbered_paragraphs": "split_style",
-    "no_paragraphs": "first_paragraph_starts",
-    "first_paragraph_not_found": "first_paragraph_starts",
-}
-
-
-class SourceDocumentForm(forms.ModelForm):
-    """The source document in the admin. Adding one (or ticking *re-split*)
-    splits its text into paragraphs; ``self.split`` then holds
-    ``(preamble, drafts)`` for the admin to save. The text is stored exactly
-    as pasted."""
-
-    split_style = forms.ChoiceField(
-        label="Paragraphs are",
-        choices=SplitStyle.choices,
-        initial=SplitStyle.NUMBERED,
-        # Optional so that a post without it (a script) gets the default.
-        required=False,
-        help_text="How to split the text into paragraphs, when adding it or re-splitting.",
-    )
-    first_paragraph_starts = forms.CharField(
-        label="First paragraph starts with",
-        required=False,
-        max_length=300,
-        help_text=(
-            "Unnumbered texts only, and only if the split gets the preamble wrong: the first "
-            "words of the first paragraph. Everything before them is the preamble."
-        ),
-    )
-    resplit = forms.BooleanField(
-        label="Re-split paragraphs from the text",
-        required=False,
-        help_text=(
-            "Replace every paragraph below with a fresh split of the text, and the preamble "
-            "with the one the split finds. Only possible while no pledge cites this document."
-        ),
-    )
-
-    class Meta:
-        model = SourceDocument
-        fields = [
-            "title",
-            "short_title",
-            "slug",
-            "issuing_body",
-            "place",
-            "date_adopted",
-            "date_published",
-            "url",
-            "text",
-            "preamble",
-        ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.split = None
-        if "text" in self.fields:
-            self.fields["text"].strip = False  # verbatim, leading spaces and all
-        if self.instance.pk is None:
-            self.fields.pop("resplit", None)
-        elif "split_style" in self.fields:
-            # Offer the style the text was most likely split with, for a re-split.
-            try:
-                split_paragraphs(self.instance.text, SplitStyle.NUMBERED)
-            except SplitError:
-                self.fields["split_style"].initial = SplitStyle.READING_ORDER
-
-    def clean_split_style(self):
-        return self.cleaned_data.get("split_style") or SplitStyle.NUMBERED
-
-    def clean_text(self):
-        text = self.cleaned_data["text"]
-        if not text.strip():
-            raise ValidationError("Paste the whole text of the document.", code="empty")
-        return text
-
-    def clean_resplit(self):
-        resplit = self.cleaned_data.get("resplit")
-        cited_by = self.instance.pledges.count() if resplit else 0
-        if cited_by:
-            raise ValidationError(
-                f"{cited_by} pledge{'s cite' if cited_by > 1 else ' cites'} this document by "
-                "paragraph number, and a new split could renumber the paragraphs under "
-                "them. Correct the paragraphs below instead.",
-                code="cited",
-            )
-        return resplit
-
-    def clean(self):
-        cleaned = super().clean()
-        resplit = cleaned.get("resplit", False)
-        if (self.instance.pk is not None and not resplit) or "text" not in cleaned:
-            return cleaned
-        try:
-            self.split = split_paragraphs(
-                cleaned["text"],
-                cleaned.get("split_style") or SplitStyle.NUMBERED,
-                cleaned.get("first_paragraph_starts", ""),
-            )
-        except SplitError as error:
-            self.add_error(SPLIT_ERROR_FIELDS[error.code], error.message)
-            return cleaned
-        # A preamble the steward typed is kept, unless they asked for a re-split.
-        if resplit or not (cleaned.get("preamble") or "").strip():
-            cleaned["preamble"] = self.split[0]
-        return cleaned
-
-
-def admin_change_url(document):
-    return reverse("admin:tracker_sourcedocument_change", args=[document.pk])

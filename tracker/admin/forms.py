@@ -1,0 +1,239 @@
+"""The stewards' forms in the admin: the version-checked pledge form, the
+status update form (withdraw, mark reviewed), the source document form that
+splits a pasted text into paragraphs (the splitter is ``tracker/paragraphs.py``),
+and the bulk actions' input forms."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from tracker.error_messages import WITHDRAWAL_REASON_REQUIRED
+from tracker.forms import StatusUpdateForm
+from tracker.models import (
+    PLEDGE_FIELDS,
+    UPDATE_ENTRY_FIELDS,
+    Pledge,
+    SourceDocument,
+    StatusUpdate,
+    Theme,
+)
+from tracker.paragraphs import SplitError, SplitStyle, split_paragraphs
+from tracker.presenters import HISTORY_FIELDS, describe
+
+
+class VersionedPledgeForm(forms.ModelForm):
+    """Carries the version the editor opened. clean() refuses the save if the
+    pledge has been saved since, showing what changed; the editor's values
+    stay in the form and the version moves on, so saving again applies them
+    on top of the other edit. Nothing is lost on either side."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pledge
+        fields = PLEDGE_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        opened = cleaned.get("opened_version") or self.instance.version
+        current = Pledge.objects.filter(pk=self.instance.pk)
+        if connection.in_atomic_block:
+            # Hold the row until this save commits: a concurrent editor's
+            # check waits here and then sees the new version.
+            current = current.select_for_update()
+        current = current.get()
+        if current.version != opened:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = current.version
+            raise ValidationError(conflict_message(current, opened), code="edit_conflict")
+        cleaned["opened_version"] = opened
+        return cleaned
+
+    def expected_version(self):
+        """The version this edit started from (``None`` for a new pledge)."""
+        return self.cleaned_data.get("opened_version") if self.instance.pk else None
+
+    def save(self, commit=True):
+        pledge = super().save(commit=False)
+        if commit:
+            pledge.save(expected_version=self.expected_version())
+            self._save_m2m()
+        return pledge
+
+
+def conflict_message(current, opened_version):
+    latest = current.history.select_related("history_user").first()
+    opened = current.history.filter(version=opened_version).order_by("-history_date").first()
+    who = latest.history_user.get_username() if latest and latest.history_user else "someone"
+    when = f" at {latest.history_date:%H:%M on %d %B %Y} UTC" if latest else ""
+    lines = [
+        f"{who} saved this pledge{when}, after you opened it (version {opened_version}; "
+        f"now version {current.version}). Your changes are below and have not been saved."
+    ]
+    if latest and opened:
+        delta = latest.diff_against(opened, included_fields=HISTORY_FIELDS)
+        lines += [
+            f"They changed {c.field}: “{describe(c.old)}” → “{describe(c.new)}”."
+            for c in delta.changes
+        ]
+    lines.append("Review them against theirs, then save again to apply yours.")
+    return " ".join(lines)
+
+
+class StatusUpdateAdminForm(forms.ModelForm):
+    withdraw = forms.BooleanField(
+        required=False,
+        label="Withdraw this update",
+        help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
+    )
+    mark_reviewed = forms.BooleanField(
+        required=False,
+        label="Mark as reviewed",
+        help_text="Clears the review request once you have looked into it.",
+    )
+
+    class Meta:
+        model = StatusUpdate
+        fields = [*UPDATE_ENTRY_FIELDS, "pledge", "withdrawal_reason", "review_note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("withdraw") and not (cleaned.get("withdrawal_reason") or "").strip():
+            self.add_error("withdrawal_reason", WITHDRAWAL_REASON_REQUIRED)
+        return cleaned
+
+
+# Which form field a split error belongs to.
+SPLIT_ERROR_FIELDS = {
+    "empty": "text",
+    "no_numbered_paragraphs": "split_style",
+    "no_paragraphs": "first_paragraph_starts",
+    "first_paragraph_not_found": "first_paragraph_starts",
+}
+
+
+class SourceDocumentForm(forms.ModelForm):
+    """The source document in the admin. Adding one (or ticking *re-split*)
+    splits its text into paragraphs; ``self.split`` then holds
+    ``(preamble, drafts)`` for the admin to save. The text is stored exactly
+    as pasted."""
+
+    split_style = forms.ChoiceField(
+        label="Paragraphs are",
+        choices=SplitStyle.choices,
+        initial=SplitStyle.NUMBERED,
+        # Optional so that a post without it (a script) gets the default.
+        required=False,
+        help_text="How to split the text into paragraphs, when adding it or re-splitting.",
+    )
+    first_paragraph_starts = forms.CharField(
+        label="First paragraph starts with",
+        required=False,
+        max_length=300,
+        help_text=(
+            "Unnumbered texts only, and only if the split gets the preamble wrong: the first "
+            "words of the first paragraph. Everything before them is the preamble."
+        ),
+    )
+    resplit = forms.BooleanField(
+        label="Re-split paragraphs from the text",
+        required=False,
+        help_text=(
+            "Replace every paragraph below with a fresh split of the text, and the preamble "
+            "with the one the split finds. Only possible while no pledge cites this document."
+        ),
+    )
+
+    class Meta:
+        model = SourceDocument
+        fields = [
+            "title",
+            "short_title",
+            "slug",
+            "issuing_body",
+            "place",
+            "date_adopted",
+            "date_published",
+            "url",
+            "text",
+            "preamble",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.split = None
+        if "text" in self.fields:
+            self.fields["text"].strip = False  # verbatim, leading spaces and all
+        if self.instance.pk is None:
+            self.fields.pop("resplit", None)
+        elif "split_style" in self.fields:
+            # Offer the style the text was most likely split with, for a re-split.
+            try:
+                split_paragraphs(self.instance.text, SplitStyle.NUMBERED)
+            except SplitError:
+                self.fields["split_style"].initial = SplitStyle.READING_ORDER
+
+    def clean_split_style(self):
+        return self.cleaned_data.get("split_style") or SplitStyle.NUMBERED
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if not text.strip():
+            raise ValidationError("Paste the whole text of the document.", code="empty")
+        return text
+
+    def clean_resplit(self):
+        resplit = self.cleaned_data.get("resplit")
+        cited_by = self.instance.pledges.count() if resplit else 0
+        if cited_by:
+            raise ValidationError(
+                f"{cited_by} pledge{'s cite' if cited_by > 1 else ' cites'} this document by "
+                "paragraph number, and a new split could renumber the paragraphs under "
+                "them. Correct the paragraphs below instead.",
+                code="cited",
+            )
+        return resplit
+
+    def clean(self):
+        cleaned = super().clean()
+        resplit = cleaned.get("resplit", False)
+        if (self.instance.pk is not None and not resplit) or "text" not in cleaned:
+            return cleaned
+        try:
+            self.split = split_paragraphs(
+                cleaned["text"],
+                cleaned.get("split_style") or SplitStyle.NUMBERED,
+                cleaned.get("first_paragraph_starts", ""),
+            )
+        except SplitError as error:
+            self.add_error(SPLIT_ERROR_FIELDS[error.code], error.message)
+            return cleaned
+        # A preamble the steward typed is kept, unless they asked for a re-split.
+        if resplit or not (cleaned.get("preamble") or "").strip():
+            cleaned["preamble"] = self.split[0]
+        return cleaned
+
+
+class ThemeChoiceForm(forms.Form):
+    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), label="Theme")
+
+
+class BulkUpdateForm(forms.ModelForm):
+    """One status update for each selected pledge: the fields, error texts
+    and clean-up of the public form, without its choices by role (the action
+    needs the log_update permission, which stewards hold)."""
+
+    clean_summary = StatusUpdateForm.clean_summary
+    clean_evidence_reference = StatusUpdateForm.clean_evidence_reference
+
+    class Meta:
+        model = StatusUpdate
+        fields = UPDATE_ENTRY_FIELDS
+        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        error_messages = StatusUpdateForm.Meta.error_messages
