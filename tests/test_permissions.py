@@ -40,7 +40,9 @@ ROLES = ["anonymous", "signed_in", "reporter", "assessor", "steward", "superuser
 def world():
     own_actor = make_actor(slug="own", name="Own actor")
     other_actor = make_actor(slug="other", name="Other actor")
-    pledge = make_pledge(ref="p-1.1")
+    # The pledge names both actors; the foreign pledge names only the other.
+    pledge = make_pledge(ref="p-1.1", actors=[own_actor, other_actor])
+    foreign_pledge = make_pledge(ref="p-9.1", actors=[other_actor])
     users = {
         "anonymous": None,
         "signed_in": make_user("plain"),
@@ -53,18 +55,19 @@ def world():
     return {
         "users": users,
         "pledge": pledge,
+        "foreign_pledge": foreign_pledge,
         "update": update,
         "own_actor": own_actor,
         "other_actor": other_actor,
     }
 
 
-def update_form_post(kind, actor_key):
+def update_form_post(kind, actor_key, pledge_key="pledge"):
     def attempt(client, world):
         actor = world[actor_key] if actor_key else None
         before = StatusUpdate.objects.count()
         client.post(
-            reverse("update-create", args=[world["pledge"].ref]),
+            reverse("update-create", args=[world[pledge_key].ref]),
             {
                 "status": "limited",
                 "as_of": "2006-01-01",
@@ -221,6 +224,10 @@ ENDPOINTS = {
     ),
     "self-report for another actor": (
         update_form_post("self_report", "other_actor"),
+        {"steward", "superuser"},
+    ),
+    "self-report for own actor on a pledge that does not name it": (
+        update_form_post("self_report", "own_actor", pledge_key="foreign_pledge"),
         {"steward", "superuser"},
     ),
     "independent assessment": (
@@ -399,7 +406,7 @@ def test_a_reporter_without_any_actor_may_not_log(client, world):
     lonely = make_role_user(REPORTER, "lonely")  # in the group, but for no actor
     client.force_login(lonely)
     response = client.get(reverse("update-create", args=[world["pledge"].ref]))
-    assert response.status_code == 302
+    assert response.status_code == 403
 
 
 def test_the_date_rule_still_applies_to_stewards(client, world):

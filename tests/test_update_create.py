@@ -2,6 +2,7 @@
 typed value kept, CSRF, and the success path."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.test import Client
@@ -15,8 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def pledge():
-    return make_pledge(ref="asem-2002-1.1")
+def pledge(reporting_actor):
+    # It names the reporter's actor: a Reporter logs only on such pledges.
+    return make_pledge(ref="asem-2002-1.1", actors=[reporting_actor])
 
 
 @pytest.fixture
@@ -43,14 +45,35 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page(client, url):
     assert response["Location"].startswith(reverse("login") + "?next=")
 
 
-def test_a_signed_in_user_without_the_permission_is_sent_to_the_login_page(client, url, valid):
-    client.force_login(make_user())
+def test_a_signed_in_user_without_the_permission_gets_a_403_saying_why(client, url, valid):
+    client.force_login(make_user("plain"))
     response = client.post(url, valid)
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+    assert response.status_code == 403
+    assert "Logging status updates needs the Reporter role" in response.text
+    assert "ask one of the site's stewards" in unescape(response.text)
+    assert "You are signed in as plain." in response.text
     assert not StatusUpdate.objects.exists()
-    login_page = client.get(response["Location"])
-    assert "may not do what you asked" in login_page.text
+    assert client.get(url).status_code == 403
+
+
+def test_the_403_page_names_the_contact_when_one_is_set(client, url, settings):
+    settings.ACCESS_CONTACT_EMAIL = "stewards@pledges.example.org"
+    client.force_login(make_user())
+    response = client.get(url)
+    assert response.status_code == 403
+    assert "ask the site's stewards at stewards@pledges.example.org" in unescape(response.text)
+
+
+def test_a_reporter_gets_a_403_on_a_pledge_that_names_none_of_their_actors(
+    client, reporter, reporting_actor, valid
+):
+    other = make_pledge(ref="asem-2002-2.1")
+    url = reverse("update-create", args=[other.ref])
+    client.force_login(reporter)
+    response = client.post(url, valid)
+    assert response.status_code == 403
+    assert "You report for European Union, and this pledge names none of them" in response.text
+    assert not StatusUpdate.objects.exists()
 
 
 def test_a_user_with_the_permission_sees_the_form(client, url, reporter):

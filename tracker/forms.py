@@ -44,10 +44,24 @@ class StatusUpdateForm(forms.ModelForm):
         self.fields["evidence_url"].assume_scheme = "https"
         self.limit_choices_to_role()
 
+    def chosen_pledge(self):
+        """The pledge the update is for: fixed by the page, or chosen in the
+        form (the admin's add form); None while not chosen."""
+        if "pledge" in self.fields:
+            return getattr(self, "cleaned_data", {}).get("pledge")
+        return self.instance.pledge if self.instance.pledge_id else None
+
+    def own_actors(self):
+        """The actors this user may self-report for on this pledge (every actor
+        they report for while no pledge is chosen)."""
+        actors = Actor.objects.filter(reporters=self.user).order_by("name")
+        pledge = self.chosen_pledge()
+        return actors if pledge is None else actors.filter(pledges=pledge)
+
     def limit_choices_to_role(self):
         user = self.user
         curates = user.is_superuser or is_steward(user)
-        own_actors = Actor.objects.filter(reporters=user).order_by("name")
+        own_actors = self.own_actors()
         may_assess = user.has_perm(
             "tracker.log_update", StatusUpdate(kind=UpdateKind.INDEPENDENT_ASSESSMENT)
         )
@@ -84,13 +98,18 @@ class StatusUpdateForm(forms.ModelForm):
         cleaned = super().clean()
         kind, actor = cleaned.get("kind"), cleaned.get("actor")
         if kind and not self.user.has_perm(
-            "tracker.log_update", StatusUpdate(kind=kind, actor=actor)
+            "tracker.log_update", StatusUpdate(kind=kind, actor=actor, pledge=self.chosen_pledge())
         ):
             if kind == UpdateKind.SELF_REPORT:
-                names = ", ".join(a.name for a in Actor.objects.filter(reporters=self.user))
-                raise ValidationError(
-                    {"actor": f"You may log self-reports only for: {names or 'no actor yet'}."}
-                )
+                names = ", ".join(a.name for a in self.own_actors())
+                if names:
+                    message = f"On this pledge you may log self-reports only for: {names}."
+                else:
+                    message = (
+                        "This pledge names none of the actors you report for, so you "
+                        "cannot log a self-report on it."
+                    )
+                raise ValidationError({"actor": message})
             raise ValidationError(
                 {"kind": "Only assessors and stewards may log independent assessments."}
             )

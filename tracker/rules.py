@@ -1,15 +1,23 @@
-"""Object-level permissions, derived from the data with django-rules (no
-per-object permission rows). Loaded automatically by rules' app config.
+"""The role rules, stated once: object-level permissions derived from the data
+with django-rules (no per-object permission rows). Loaded automatically by
+rules' app config. The public form, the admin (add form, inline, bulk action,
+import) and the API all ask these permissions; none restates them.
 
 - ``tracker.log_update``: without an object, may this user log updates at all
   (the update form's gate); with an unsaved ``StatusUpdate``, may they log
-  *this* one (its kind and actor).
+  *this* one (its kind, its actor and its pledge).
+- ``tracker.log_update_on_pledge``: with a ``Pledge``, may this user log some
+  update on it (a Reporter only on pledges naming an actor they report for).
 - ``tracker.withdraw_update``: may this user withdraw an update.
+- ``tracker.view_attention``: may this user read the stewards' "Needs
+  attention" page (flagged updates with their notes and who flagged them).
+- ``tracker.import_as_others``: may this user import updates whose ``author``
+  column names someone else.
 """
 
 import rules
 
-from tracker.models import UpdateKind
+from tracker.models import Actor, Pledge, UpdateKind
 from tracker.roles import ASSESSOR, REPORTER, STEWARD
 
 is_reporter = rules.is_group_member(REPORTER)
@@ -23,12 +31,28 @@ def reports_for_some_actor(user):
 
 
 @rules.predicate
-def is_self_report_for_own_actor(user, update):
+def reports_for_an_actor_of_the_pledge(user, pledge):
+    return (
+        user.is_authenticated
+        and pledge is not None
+        and Actor.objects.filter(reporters=user, pledges=pledge).exists()
+    )
+
+
+@rules.predicate
+def is_self_report_for_own_actor_of_the_pledge(user, update):
+    """A self-report for an actor the user reports for, on a pledge that
+    names that actor: a Reporter speaks for their organisation, about what
+    their organisation pledged."""
     return (
         update is not None
         and update.kind == UpdateKind.SELF_REPORT
         and update.actor_id is not None
+        and update.pledge_id is not None
         and user.reporting_for.filter(pk=update.actor_id).exists()
+        and Pledge.actors.through.objects.filter(
+            pledge_id=update.pledge_id, actor_id=update.actor_id
+        ).exists()
     )
 
 
@@ -48,7 +72,13 @@ rules.add_perm(
     "tracker.log_update",
     (no_object & may_log_any_update)
     | is_steward
-    | (is_reporter & is_self_report_for_own_actor)
+    | (is_reporter & is_self_report_for_own_actor_of_the_pledge)
     | (is_assessor & is_independent_assessment),
 )
+rules.add_perm(
+    "tracker.log_update_on_pledge",
+    is_steward | is_assessor | (is_reporter & reports_for_an_actor_of_the_pledge),
+)
 rules.add_perm("tracker.withdraw_update", is_steward)
+rules.add_perm("tracker.view_attention", is_steward)
+rules.add_perm("tracker.import_as_others", is_steward)

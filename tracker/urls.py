@@ -1,8 +1,9 @@
 """URL map. The public paths are a contract that links, exports and checks rely on."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter
+from django.urls import path, register_converter, reverse_lazy
 
 from tracker import exports, feeds, views
 from tracker.forms import SignInForm
@@ -23,6 +24,59 @@ class RefConverter:
 
 
 register_converter(RefConverter, "ref")
+
+handler403 = "tracker.views.permission_denied"
+
+# Self-service passwords with Django's auth views; the templates are the
+# site's own (templates/accounts/), so the admin keeps its registration/ ones.
+RESET_HOURS = {"reset_hours": settings.PASSWORD_RESET_TIMEOUT // 3600}
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.txt",
+    subject_template_name="accounts/password_reset_subject.txt",
+    extra_email_context=RESET_HOURS,
+)
+password_urls = [
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="accounts/password_change_form.html",
+        ),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="accounts/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
+    path("accounts/password_reset/", password_reset, name="password_reset"),
+    # The admin's sign-in page offers "Forgotten your password?" when this exists.
+    path("admin/password_reset/", password_reset, name="admin_password_reset"),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="accounts/password_reset_done.html", extra_context=RESET_HOURS
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -46,5 +100,6 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    *password_urls,
     path("admin/", admin.site.urls),
 ]

@@ -2,12 +2,12 @@
 ``tracker/presenters.py``; filtering lives in ``tracker/filtersets.py``."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from tracker import presenters
+from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
 from tracker.filtersets import PledgeFilterSet, valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
@@ -92,7 +92,8 @@ def pledge_detail(request, ref):
         "updates": updates.object_list,
         # The timeline counts down across pages: the newest update is number N.
         "timeline_start": timeline.count - updates.start_index() + 1,
-        "can_log_update": request.user.has_perm("tracker.log_update"),
+        "can_log_update": request.user.has_perm("tracker.log_update_on_pledge", pledge),
+        "can_request_review": request.user.has_perm("tracker.log_update"),
         "edit_count": pledge.history.count() - 1,  # the first record is its creation
     }
     return render(request, "tracker/pledge_detail.html", context)
@@ -110,6 +111,13 @@ def update_permalink(request, pk):
 @permission_required("tracker.log_update")
 def update_create(request, ref):
     pledge = get_pledge(ref)
+    if not request.user.has_perm("tracker.log_update_on_pledge", pledge):
+        names = ", ".join(actor.name for actor in request.user.reporting_for.all())
+        refuse(
+            f"You report for {names}, and this pledge names none of them, so you cannot log "
+            "a self-report on it. A Reporter logs updates only on pledges that name an "
+            "organisation they report for."
+        )
     # The instance knows its pledge and author before validation, so the
     # model's rules (as_of after adoption, ...) run inside form.is_valid().
     update = StatusUpdate(pledge=pledge, author=request.user)
@@ -175,3 +183,9 @@ def theme_list(request):
         "tracker/theme_list.html",
         {"theme_rows": presenters.theme_status_rows()},
     )
+
+
+def permission_denied(request, exception):
+    """The 403 page: why (the refusal's reason, when it gave one) and whom to ask."""
+    reason = str(exception) if exception is not None else ""
+    return render(request, "403.html", {"reason": reason, "who_to_ask": who_to_ask()}, status=403)
