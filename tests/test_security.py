@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-like-secret-key-that-is-long-and-random-0123456789abcdef",
     "ALLOWED_HOSTS": "pledges.example.org",
+    "EMAIL_URL": "smtp+tls://mailer:secret@mail.example.org:587",
 }
 
 
@@ -86,7 +87,8 @@ def test_session_and_csrf_cookies_are_host_prefixed_secure_httponly_samesite(cli
     assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
     assert session["path"] == "/" and not session["domain"]
     csrf = client.get(reverse("login"), secure=True).cookies["__Host-csrftoken"]
-    assert csrf["secure"] and csrf["path"] == "/"
+    assert csrf["secure"] and csrf["httponly"] and csrf["samesite"] == "Lax"
+    assert csrf["path"] == "/"
 
 
 def test_the_session_is_rotated_at_login(client):
@@ -121,6 +123,96 @@ def test_failed_logins_are_throttled_then_cool_off(client, settings):
     )
     assert response.status_code == 302
     assert "_auth_user_id" in client.session
+
+
+def test_the_cool_off_is_said_in_words(client, settings):
+    make_user("ana")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "ana", "password": "wrong"})
+    locked = client.post(reverse("login"), {"username": "ana", "password": "wrong"})
+    assert locked.status_code == 429
+    assert "paused for 15 minutes" in locked.text
+    assert "PT15M" not in locked.text
+
+
+def sign_in(client, username, password, forwarded_for):
+    """A sign-in as the documented proxy forwards it: X-Forwarded-For is what
+    the client sent, with the address the proxy saw appended."""
+    return client.post(
+        reverse("login"),
+        {"username": username, "password": password},
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+        REMOTE_ADDR="10.0.0.1",  # the proxy
+    )
+
+
+def test_behind_the_proxy_a_lock_out_holds_only_for_the_guessing_address(client, settings):
+    settings.PROXY_DEPTH = 1
+    make_user("ana")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, "ana", "wrong", "203.0.113.66")
+    assert sign_in(client, "ana", "correct-horse-battery-staple", "203.0.113.66").status_code == 429
+    # Ana herself, from her own address through the same proxy, signs in.
+    response = sign_in(Client(), "ana", "correct-horse-battery-staple", "198.51.100.7")
+    assert response.status_code == 302
+
+
+def test_a_forged_forwarded_address_neither_escapes_nor_aims_a_lock_out(client, settings):
+    settings.PROXY_DEPTH = 1
+    make_user("ana")
+    # The attacker forges a new address in front of each guess, and forges
+    # Ana's own address too; the proxy appends the attacker's real one.
+    for n in range(settings.AXES_FAILURE_LIMIT + 3):
+        sign_in(client, "ana", "wrong", f"192.0.2.{n}, 198.51.100.7, 203.0.113.66")
+    locked = sign_in(client, "ana", "correct-horse-battery-staple", "10.9.9.9, 203.0.113.66")
+    assert locked.status_code == 429
+    response = sign_in(Client(), "ana", "correct-horse-battery-staple", "198.51.100.7")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("depth", "forwarded", "expected"),
+    [
+        (0, "203.0.113.66", "10.0.0.1"),  # no proxy: the header is the client's own
+        (1, "203.0.113.66", "203.0.113.66"),
+        (1, "192.0.2.1, 203.0.113.66", "203.0.113.66"),
+        (2, "192.0.2.1, 203.0.113.66, 10.0.0.2", "203.0.113.66"),
+        (2, "203.0.113.66", "10.0.0.1"),  # fewer entries than proxies
+        (1, "not-an-address", "10.0.0.1"),
+        (1, "", "10.0.0.1"),
+        (1, "2001:db8::1", "2001:db8::1"),
+    ],
+)
+def test_the_client_address_counts_trusted_proxies_from_the_right(
+    rf, settings, depth, forwarded, expected
+):
+    from tracker.client_address import client_ip
+
+    settings.PROXY_DEPTH = depth
+    request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="10.0.0.1")
+    assert client_ip(request) == expected
+
+
+def test_a_session_ends_after_the_idle_time(client, settings):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(make_user("ana"))
+    page = client.get("/themes/")
+    cookie = page.cookies[settings.SESSION_COOKIE_NAME]
+    # Every request moves the expiry on by the idle time...
+    assert int(cookie["max-age"]) == settings.SESSION_COOKIE_AGE == 60 * 60
+    session = Session.objects.get()
+    assert session.expire_date > timezone.now() + timedelta(minutes=59)
+    # ...and once that much time passes without a request, it is over.
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get(reverse("password_change")).status_code == 302
+
+
+def test_the_idle_time_is_a_setting():
+    from tests.helpers import settings_value
+
+    result = settings_value("s.SESSION_COOKIE_AGE", DEBUG="true", SESSION_IDLE_MINUTES="15")
+    assert result.stdout.strip() == "900", result.stderr
 
 
 def test_throttling_is_per_username(client, settings):
