@@ -10,21 +10,25 @@ from pathlib import Path
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from tracker.env import env_bool, env_choice, env_database, env_int, env_list, env_str
+from tracker.env import (
+    DEVELOPMENT_SECRET_KEY,
+    env_bool,
+    env_choice,
+    env_database,
+    env_email,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = env_str("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set it to a long random string, or set DEBUG=true "
-            "for local development (a throw-away key is then used)."
-        )
-    # Only for DEBUG: a fixed, obviously insecure key so sessions survive restarts.
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+# Required with DEBUG off: start-up (tracker/checks.py) refuses a missing,
+# short or published key there. Left empty here so that commands which need no
+# key, such as changepassword, still run in a shell without it.
+SECRET_KEY = env_str("SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY if DEBUG else "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 # Origins (scheme and host) the site is served from behind a proxy, e.g.
@@ -52,6 +56,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads a request body: bounded size, UTF-8 forms.
+    "tracker.limits.RequestBoundsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,11 +117,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Bounded requests (tracker/limits.py). A whole body, uploads included, is
+# refused over MAX_UPLOAD_SIZE; the non-file part of a form over Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE; uploads above FILE_UPLOAD_MAX_MEMORY_SIZE are
+# spooled to a temporary file instead of memory.
+MAX_UPLOAD_SIZE = 1024 * 1024 * env_int("MAX_UPLOAD_MB", 10)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024 * env_int("MAX_FORM_MB", 2)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024 * 2
+
 # Login throttling: after 5 failures for one username from one address, that
 # pair waits 15 minutes (a cool-off, never a permanent lock-out).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The address is the client's, not the proxy's (tracker/client_address.py):
+# otherwise every client shares the proxy's address, and five bad guesses by
+# anyone would lock the username out for everyone.
+AXES_CLIENT_IP_CALLABLE = "tracker.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -127,6 +146,20 @@ AXES_VERBOSE = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+
+# How many proxies stand in front of the app and append to X-Forwarded-For:
+# production runs behind one TLS proxy (see SECURE_PROXY_SSL_HEADER below);
+# 0 trusts no forwarded address at all.
+PROXY_DEPTH = env_int("PROXY_DEPTH", 0 if DEBUG else 1)
+if PROXY_DEPTH < 0:
+    raise ImproperlyConfigured(f"PROXY_DEPTH={PROXY_DEPTH} is negative; use 0, 1, 2 …")
+
+# Sessions end after this long without a request (each request moves the
+# expiry on), rather than a fixed 14 days.
+SESSION_COOKIE_AGE = 60 * env_int("SESSION_IDLE_MINUTES", 60)
+SESSION_SAVE_EVERY_REQUEST = True
+if SESSION_COOKIE_AGE <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be a positive number of minutes.")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
@@ -190,6 +223,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF token from the cookie (forms carry it).
+CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 
 if not DEBUG:
@@ -204,6 +239,28 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# E-mail: the one place the outgoing connection is configured; password
+# resets use it, and so will anything else that sends mail. From EMAIL_URL,
+# or from EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/
+# EMAIL_USE_TLS/EMAIL_USE_SSL (tracker/env.py); neither: the console.
+_email = env_email()
+EMAIL_CONFIGURED = _email.pop("configured")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+# Seconds before a silent mail server gives up, instead of holding a worker.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Pledge Tracker <pledge-tracker@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Whom a refused user is told to ask for a role (the 403 page); blank: "a steward".
+ACCESS_CONTACT_EMAIL = env_str("ACCESS_CONTACT_EMAIL", "")
+# Password-reset links stay valid this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("PASSWORD_RESET_HOURS", 24)
 
 LOGGING = {
     "version": 1,

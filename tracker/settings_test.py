@@ -6,7 +6,9 @@ SQLite (default) or PostgreSQL, so the same suite runs on both.
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+os.environ.setdefault(
+    "SECRET_KEY", "test-only-secret-key-not-for-any-deployment-it-is-long-enough-0123456789"
+)
 
 from tracker.settings import *  # noqa: E402,F403
 
