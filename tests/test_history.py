@@ -55,7 +55,7 @@ def test_an_unedited_pledge_shows_no_edit_count(client):
 
 
 def test_a_form_save_writes_history(client, reporter, reporting_actor):
-    pledge = make_pledge()
+    pledge = make_pledge(actors=[reporting_actor])
     client.force_login(reporter)
     client.post(
         reverse("update-create", args=[pledge.ref]),

@@ -6,6 +6,6 @@ class TrackerConfig(AppConfig):
     verbose_name = "Pledge Tracker"
 
     def ready(self):
-        from tracker import caching, checks, signals  # noqa: F401  (they register on import)
+        from tracker import caching, checks, sessions, signals  # noqa: F401  (they register on import)
 
         caching.connect()
