@@ -5,6 +5,7 @@ view to measure the ceiling and a middleware that counts queries on request.
 endpoint, the admin and the bare view run under the same server settings.
 """
 
+from bench.config import SERVER_NAME
 from tracker.settings import *  # noqa: F403
 from tracker.settings import MIDDLEWARE
 
@@ -17,9 +18,9 @@ MIDDLEWARE = ["bench.middleware.QueryCountMiddleware", *MIDDLEWARE]
 # Names the server's PostgreSQL sessions, so that bench/run.py can end the
 # queries of a request it cut short (and nobody else's).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
-    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "pledge-tracker-bench"  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = SERVER_NAME  # noqa: F405
 
 # With REDIS_URL (bench/run.py sets it, as production does), keep the bench's
 # cache entries apart from any other site's on the same Redis.
 if "KEY_PREFIX" in CACHES["default"]:  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = "pledge-tracker-bench"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = SERVER_NAME  # noqa: F405

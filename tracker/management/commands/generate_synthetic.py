@@ -46,11 +46,8 @@ from tracker.models import (
     UpdateKind,
     refresh_all_statuses,
 )
+from tracker.synthetic import REF_PREFIX, SLUG_PREFIX, SYNTHETIC_USERNAME, TEXT_PREFIX, recipe
 
-SYNTHETIC_USERNAME = "synthetic-data"
-SLUG_PREFIX = "synthetic-"
-REF_PREFIX = "syn-"
-TEXT_PREFIX = "[synthetic] "
 # A constant rather than today, so the same seed gives the same dates on any day.
 DEFAULT_UNTIL = date(2026, 11, 1)
 PLEDGES_PER_PARAGRAPH = 10
@@ -411,8 +408,8 @@ class Command(BaseCommand):
         self.batch_size = options["batch_size"]
         self.started = started
         command_line = (
-            f"generate_synthetic --pledges {pledge_total} --updates-per-pledge {per_pledge} "
-            f"--seed {options['seed']} --until {until}"
+            f"generate_synthetic {recipe(pledge_total, per_pledge, options['seed'])} "
+            f"--until {until}"
         )
         with transaction.atomic():
             self.delete_synthetic()

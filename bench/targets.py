@@ -1,0 +1,90 @@
+"""The performance targets, as one table: the report checks each row against
+the measured results and prints the table as its note.
+
+To add a target, add a row. ``metric`` is an attribute of
+``bench.measure.Result`` (``p95_ms``, ``queries``, ``rows_per_s``,
+``peak_mb``, ``rps`` …); ``ratio_to`` makes the row a ratio of two endpoints'
+req/s instead; ``engines`` says on which database it applies.
+"""
+
+from dataclasses import dataclass
+
+from bench.config import SEARCHES
+
+POSTGRESQL = ("postgresql",)
+SQLITE = ("sqlite",)
+
+
+@dataclass(frozen=True)
+class Target:
+    label: str
+    key: str  # the endpoint (bench.run.endpoints)
+    metric: str
+    limit: float
+    at_most: bool = True
+    ratio_to: str | None = None  # another endpoint: the goal is key's req/s ÷ its req/s
+    engines: tuple = POSTGRESQL
+    unit: str = ""
+
+    @property
+    def goal(self):
+        if self.ratio_to:
+            return f"{'≤' if self.at_most else '≥'} {self.limit:g}×"
+        return f"{'≤' if self.at_most else '≥'} {self.limit:,g}{self.unit}"
+
+    def met_by(self, value):
+        return value <= self.limit if self.at_most else value >= self.limit
+
+
+def _both_ways(label, key, **row):
+    """The row for a public page as served (from the page cache) and rendered."""
+    return [
+        Target(label, key, **row),
+        Target(f"{label}, rendered", f"{key}_rendered", **row),
+    ]
+
+
+TARGETS = [
+    *_both_ways("List page 1 p95", "list", metric="p95_ms", limit=60, unit=" ms"),
+    *_both_ways("List last page p95", "list_deep", metric="p95_ms", limit=60, unit=" ms"),
+    Target("List page 1 queries (cold caches)", "list", "queries", 8),
+    Target("List last page queries (cold caches)", "list_deep", "queries", 8),
+    *_both_ways(
+        "List page 1 vs admin req/s", "list", metric="rps", limit=2, at_most=False, ratio_to="admin"
+    ),
+    *_both_ways(
+        "List page 1 vs bare req/s", "list", metric="rps", limit=0.3, at_most=False, ratio_to="bare"
+    ),
+    *(
+        row
+        for i, term in enumerate(SEARCHES, 1)
+        for row in _both_ways(
+            f"Search {term!r} p95", f"search{i}", metric="p95_ms", limit=100, unit=" ms"
+        )
+    ),
+    *_both_ways("Pledge page p95", "pledge", metric="p95_ms", limit=60, unit=" ms"),
+    Target("Dashboard p95", "dashboard", "p95_ms", 60, unit=" ms"),
+    Target("Export rows/s", "export", "rows_per_s", 20000, at_most=False),
+    Target("Export peak worker memory", "export", "peak_mb", 200, unit=" MB"),
+    *_both_ways(
+        "SQLite list page 1 p95", "list", metric="p95_ms", limit=60, engines=SQLITE, unit=" ms"
+    ),
+    *_both_ways(
+        "SQLite list last page p95",
+        "list_deep",
+        metric="p95_ms",
+        limit=60,
+        engines=SQLITE,
+        unit=" ms",
+    ),
+]
+
+
+def for_engine(engine):
+    return [target for target in TARGETS if engine in target.engines]
+
+
+def note(engine):
+    """The targets that apply on ``engine``, as one sentence for the report."""
+    rows = [f"{target.label} {target.goal}" for target in for_engine(engine)]
+    return f"Targets on {engine}: " + "; ".join(rows) + "."
