@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from tests.factories import make_pledge, make_update
 from tracker.caching import data_version
-from tracker.management.commands.generate_synthetic import (
+from tracker.synthetic import (
     DEFAULT_UNTIL,
     REF_PREFIX,
     SLUG_PREFIX,
