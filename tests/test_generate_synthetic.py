@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from tests.factories import make_pledge, make_update
 from tracker.caching import data_version
+from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
 from tracker.synthetic import (
     DEFAULT_UNTIL,
     REF_PREFIX,
@@ -16,7 +17,6 @@ from tracker.synthetic import (
     SYNTHETIC_USERNAME,
     TEXT_PREFIX,
 )
-from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 with a message that names the variable."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -245,3 +246,44 @@ def test_changepassword_runs_without_debug_or_a_key(tmp_path):
     )
     result = run(["manage.py", "shell", "-c", check], **local)
     assert result.stdout.strip().endswith("True"), result.stdout + result.stderr
+
+
+def variables_settings_read():
+    """The names the settings read from the environment: those passed to
+    tracker/env.py's readers (env_str, env_bool …) or to os.environ.get in
+    tracker/settings.py and tracker/env.py."""
+    import ast
+
+    names = set()
+    for module in ("settings.py", "env.py"):
+        tree = ast.parse((ROOT / "tracker" / module).read_text())
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            func = node.func
+            reader = (isinstance(func, ast.Name) and func.id.startswith("env_")) or (
+                isinstance(func, ast.Attribute)
+                and func.attr == "get"
+                and isinstance(func.value, ast.Attribute)
+                and func.value.attr == "environ"
+            )
+            first = node.args[0]
+            if reader and isinstance(first, ast.Constant) and isinstance(first.value, str):
+                names.add(first.value)
+    return names
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    text = (ROOT / ".env.example").read_text()
+    assigned = {
+        line.split("=", 1)[0].strip()
+        for line in text.splitlines()
+        if "=" in line and not line.lstrip().startswith("#")
+    }
+    read = variables_settings_read()
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_HSTS_PRELOAD", "EMAIL_URL"} <= read
+    # Each variable read is set or named in the file (the e-mail parts are
+    # named as the alternative to EMAIL_URL); each one set is read.
+    words = set(re.findall(r"[A-Z][A-Z0-9_]+", text))
+    assert read - words == set()
+    assert assigned - read == set()

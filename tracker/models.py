@@ -451,8 +451,8 @@ class Pledge(models.Model):
         help_text="The as_of date of the most recent update of any kind.",
     )
     # That most recent update itself (withdrawn ones do not count), for the
-    # CSV export's "latest update" columns: a lookup per pledge was a tenth
-    # of a full export's time at 100k pledges.
+    # CSV export's "latest update" columns, which would otherwise need a
+    # lookup per pledge.
     latest_update = models.ForeignKey(
         "StatusUpdate",
         on_delete=models.SET_NULL,

@@ -184,7 +184,8 @@ STORAGES = {
     },
 }
 
-# The shared cache behind the dashboard and facet counts (tracker/caching.py).
+# The shared cache (tracker/caching.py): the vocabularies, the dashboard, the
+# facet counts and whole public pages for visitors who are not signed in.
 # Without REDIS_URL nothing is cached: app servers keep no local state.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
