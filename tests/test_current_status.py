@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_maintained_matches_computed():
-    for pledge in Pledge.objects.with_computed_status():
-        assert pledge.current_status == pledge.computed_status, pledge.ref
-        assert pledge.last_update_as_of == pledge.computed_last_update, pledge.ref
-        assert pledge.latest_update_id == pledge.computed_latest_update_id, pledge.ref
+    for pledge in Pledge.objects.as_of():
+        assert pledge.current_status == pledge.status_on, pledge.ref
+        assert pledge.last_update_as_of == pledge.last_update_on, pledge.ref
+        assert pledge.latest_update_id == pledge.latest_update_on_id, pledge.ref
 
 
 def test_it_is_no_information_without_updates():

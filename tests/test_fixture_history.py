@@ -96,10 +96,10 @@ def test_loading_it_twice_changes_nothing(loaded):
 
 
 def test_the_maintained_statuses_follow_the_record(loaded):
-    for pledge in Pledge.objects.with_computed_status():
-        assert pledge.current_status == pledge.computed_status, pledge.ref
-        assert pledge.last_update_as_of == pledge.computed_last_update, pledge.ref
-        assert pledge.latest_update_id == pledge.computed_latest_update_id, pledge.ref
+    for pledge in Pledge.objects.as_of():
+        assert pledge.current_status == pledge.status_on, pledge.ref
+        assert pledge.last_update_as_of == pledge.last_update_on, pledge.ref
+        assert pledge.latest_update_id == pledge.latest_update_on_id, pledge.ref
 
 
 def test_the_record_reads_as_the_documented_history(loaded):

@@ -112,10 +112,10 @@ def test_the_synthetic_author_cannot_sign_in():
 
 def test_the_maintained_status_equals_the_computed_one_for_every_pledge():
     generate()
-    for pledge in Pledge.objects.with_computed_status():
-        assert pledge.current_status == pledge.computed_status, pledge.ref
-        assert pledge.last_update_as_of == pledge.computed_last_update, pledge.ref
-        assert pledge.latest_update_id == pledge.computed_latest_update_id, pledge.ref
+    for pledge in Pledge.objects.as_of():
+        assert pledge.current_status == pledge.status_on, pledge.ref
+        assert pledge.last_update_as_of == pledge.last_update_on, pledge.ref
+        assert pledge.latest_update_id == pledge.latest_update_on_id, pledge.ref
 
 
 def test_statuses_and_staleness_are_spread():

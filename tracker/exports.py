@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker.filtersets import valid_filterset
-from tracker.models import PLEDGE_FIELDS, Pledge, Status, StatusUpdate
+from tracker.models import PLEDGE_FIELDS, Pledge, StatusUpdate
 from tracker.spreadsheets import escape_formula
 from tracker.vocabulary import TAG_KINDS
 
@@ -113,7 +113,7 @@ def pledge_to_json(pledge, request):
     """The API's representation of one pledge; its relations must be
     prefetched into ``theme_list``, ``actor_list``, ``instrument_list`` and
     ``update_list`` (see pledges_api)."""
-    status = Status(pledge.current_status)
+    status = pledge.status_choice  # on the ?as_of= day, if any
     source = pledge.source
     paragraph_url = pledge.get_paragraph_url()
     return {
@@ -140,7 +140,7 @@ def pledge_to_json(pledge, request):
             "label": status.label,
             "definition": status.definition,
         },
-        "last_update_as_of": isoformat(pledge.last_update_as_of),
+        "last_update_as_of": isoformat(pledge.last_update_date),
         "created": isoformat(pledge.created),
         "updated": isoformat(pledge.updated),
         "updates": [
@@ -175,11 +175,17 @@ def pledges_api(request):
     # relations keeps it.
     # Prefetched into plain lists (to_attr): a related manager's .all() per
     # pledge and relation clones a queryset each time.
+    # As of a day (?as_of=), the history stops there too.
+    updates = updates_newest_first()
+    if filterset.as_of_day is not None:
+        updates = updates.entered_by(filterset.as_recorded_on).dated_between(
+            end=filterset.as_of_day
+        )
     pledges = filterset.qs.with_source().prefetch_related(
         Prefetch("themes", to_attr="theme_list"),
         Prefetch("actors", to_attr="actor_list"),
         Prefetch("instruments", to_attr="instrument_list"),
-        Prefetch("updates", queryset=updates_newest_first(), to_attr="update_list"),
+        Prefetch("updates", queryset=updates, to_attr="update_list"),
     )
     # Counted before the first byte goes out, so a database error is still a
     # proper 500 rather than a truncated document.
@@ -259,13 +265,21 @@ PLEDGE_CSV_FIELDS = [
     "last_update_as_of",
     "latest_update",
 ]
+# The same columns on another day, as Pledge.objects.as_of() annotates them.
+DATED_PLEDGE_CSV_FIELDS = [
+    *PLEDGE_CSV_FIELDS[:-3],
+    "status_on",
+    "last_update_on",
+    "latest_update_on_id",
+]
 
 
-def pledge_csv_rows(pledges, pledge_url_prefix):
+def pledge_csv_rows(pledges, pledge_url_prefix, fields=PLEDGE_CSV_FIELDS):
     """Rows as tuples, never model instances: the pledges stream from one
     query; for each batch, one query for the three many-to-many relations and
-    one for the latest updates. Two queries per batch, whatever its size."""
-    stream = pledges.values_list(*PLEDGE_CSV_FIELDS).iterator(chunk_size=CSV_CHUNK_SIZE)
+    one for the latest updates. Two queries per batch, whatever its size.
+    ``fields``: DATED_PLEDGE_CSV_FIELDS for pledges read as of a day."""
+    stream = pledges.values_list(*fields).iterator(chunk_size=CSV_CHUNK_SIZE)
     for batch in batched(stream, CSV_CHUNK_SIZE):
         tags = tag_slugs([row[0] for row in batch])
         latest = {
@@ -307,7 +321,9 @@ def pledges_csv(request):
     # concerns one actor's part.
     pledges = filterset.qs
     prefix = request.build_absolute_uri(reverse("pledge-list"))
-    return csv_response(pledge_csv_rows(pledges, prefix), PLEDGE_CSV_COLUMNS, "pledges")
+    fields = PLEDGE_CSV_FIELDS if filterset.as_of_day is None else DATED_PLEDGE_CSV_FIELDS
+    rows = pledge_csv_rows(pledges, prefix, fields)
+    return csv_response(rows, PLEDGE_CSV_COLUMNS, "pledges")
 
 
 # --- /updates/export.csv ----------------------------------------------------------

@@ -8,9 +8,11 @@ import re
 
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.forms import DateInput
+from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
 
@@ -37,11 +39,25 @@ ORDERING_FIELDS = {
 }
 
 
-def status_rank():
+def status_rank(column="current_status"):
     return Case(
-        *[When(current_status=value, then=Value(i)) for i, value in enumerate(STATUS_ORDER)],
+        *[When(**{column: value}, then=Value(i)) for i, value in enumerate(STATUS_ORDER)],
         output_field=IntegerField(),
     )
+
+
+def not_in_the_future(value):
+    if value > timezone.localdate():
+        raise ValidationError(
+            "%(date)s is in the future: the record can be read as of today or any earlier day.",
+            params={"date": value.isoformat()},
+        )
+
+
+# The columns a list reads: maintained ones for today, or those annotated by
+# Pledge.objects.as_of() for another day.
+CURRENT_COLUMNS = {"status": "current_status", "last_update": "last_update_as_of"}
+DATED_COLUMNS = {"status": "status_on", "last_update": "last_update_on"}
 
 
 class StatusOrderingFilter(django_filters.OrderingFilter):
@@ -53,7 +69,7 @@ class StatusOrderingFilter(django_filters.OrderingFilter):
         if not value:
             return qs
         if any(name.lstrip("-") == "status" for name in value):
-            qs = qs.annotate(status_rank=status_rank())
+            qs = qs.annotate(status_rank=status_rank(self.parent.columns["status"]))
         ordering = [self.get_ordering_value(name) for name in value]
         if not any(name.lstrip("-") == "ref" for name in value):
             ordering.append("ref")
@@ -62,9 +78,10 @@ class StatusOrderingFilter(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = self.param_map[param.lstrip("-")]
-        if descending:
-            return F(field).desc(nulls_last=True) if field == "last_update_as_of" else f"-{field}"
-        return F(field).asc(nulls_first=True) if field == "last_update_as_of" else field
+        if field == "last_update_as_of":
+            field = self.parent.columns["last_update"]  # that day's, when dated
+            return F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_first=True)
+        return f"-{field}" if descending else field
 
 
 class VocabularyChoices(BaseChoiceIterator):
@@ -109,7 +126,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     )
     status = django_filters.MultipleChoiceFilter(
         label="Current status",
-        field_name="current_status",
+        method="filter_status",
         choices=Status.choices,
         # MultipleChoiceFilter defaults to DISTINCT, for to-many fields; this
         # is a plain column, and DISTINCT over whole rows sorts every match.
@@ -135,14 +152,14 @@ class PledgeFilterSet(django_filters.FilterSet):
     )
     updated_after = django_filters.DateFilter(
         label="Last update on or after",
-        field_name="last_update_as_of",
+        method="filter_last_update",
         lookup_expr="gte",
         widget=DateInput(attrs={"type": "date"}),
         error_messages={"invalid": DATE_FORMAT},
     )
     updated_before = django_filters.DateFilter(
         label="Last update on or before",
-        field_name="last_update_as_of",
+        method="filter_last_update",
         lookup_expr="lte",
         widget=DateInput(attrs={"type": "date"}),
         error_messages={"invalid": DATE_FORMAT},
@@ -152,6 +169,28 @@ class PledgeFilterSet(django_filters.FilterSet):
         method="filter_stale",
         choices=[("yes", "Stale: no update in over a year"), ("no", "Updated within a year")],
         empty_label="Either",
+    )
+    # The record on another day (Pledge.objects.as_of()): every status, count
+    # and "last update" of the list as that day's updates make them. Both are
+    # applied by dated(), before the other filters; the methods only validate.
+    as_of = django_filters.DateFilter(
+        label="Status as of",
+        method="filter_dated",
+        widget=DateInput(attrs={"type": "date"}),
+        validators=[not_in_the_future],
+        input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        help_text="Every status as the updates dated on or before this day make it.",
+    )
+    recorded_on = django_filters.DateFilter(
+        label="As the tracker recorded it on",
+        method="filter_dated",
+        widget=DateInput(attrs={"type": "date"}),
+        validators=[not_in_the_future],
+        input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        help_text="Optional: leave out what was entered after this day, and count updates "
+        "withdrawn after it, as the tracker then showed them.",
     )
     ordering = StatusOrderingFilter(
         label="Sort by",
@@ -179,11 +218,39 @@ class PledgeFilterSet(django_filters.FilterSet):
         for kind in KINDS:  # each kind's filter bears its name
             self.filters[kind].extra["choices"] = VocabularyChoices(self, kind)
 
+    @property
+    def as_of_day(self):
+        """The day the list is read as of, or None for today. A list "as of"
+        today reads the maintained columns, which equal what as_of() computes
+        for today (tests/test_as_of.py)."""
+        data = self.form.cleaned_data
+        day = data.get("as_of") or data.get("recorded_on")
+        if day is None or (day >= timezone.localdate() and not data.get("recorded_on")):
+            return None
+        return day
+
+    @property
+    def as_recorded_on(self):
+        return self.form.cleaned_data.get("recorded_on") if self.as_of_day else None
+
+    @property
+    def columns(self):
+        return DATED_COLUMNS if self.as_of_day else CURRENT_COLUMNS
+
+    def dated(self, queryset):
+        """``queryset`` as of the list's day: Pledge.objects.as_of(), the one rule."""
+        if self.as_of_day is None:
+            return queryset
+        return queryset.as_of(self.as_of_day, self.as_recorded_on)
+
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(self.dated(queryset))
+
     def qs_without(self, excluded):
         """The queryset filtered by every valid parameter except ``excluded``,
         for facet counts. It reuses the cleaned values, so nothing is
         validated (or queried) twice."""
-        queryset = self.queryset.all()
+        queryset = self.dated(self.queryset.all())
         for name, value in self.form.cleaned_data.items():
             if name not in (excluded, "ordering"):
                 queryset = self.filters[name].filter(queryset, value)
@@ -240,11 +307,27 @@ class PledgeFilterSet(django_filters.FilterSet):
             ranked = ranked.order_by("-search_rank", "ref")
         return ranked
 
+    def filter_dated(self, queryset, name, value):
+        return queryset  # dated() has applied it
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.columns['status']}__in": value})
+
+    def filter_last_update(self, queryset, name, value):
+        if value is None:
+            return queryset
+        lookup = self.filters[name].lookup_expr
+        return queryset.filter(**{f"{self.columns['last_update']}__{lookup}": value})
+
     def filter_stale(self, queryset, name, value):
+        """Stale on the list's day: no update in the year before it."""
+        column, day = self.columns["last_update"], self.as_of_day
         if value == "yes":
-            return queryset.stale()
+            return queryset.stale(today=day, column=column)
         if value == "no":
-            return queryset.not_stale()
+            return queryset.not_stale(today=day, column=column)
         return queryset
 
 
@@ -271,3 +354,18 @@ def valid_filterset(data, queryset=None):
     filterset = PledgeFilterSet(cleaned, queryset=queryset, vocabulary=vocabulary)
     filterset.is_valid()  # the remaining parameters validated above
     return filterset, errors
+
+
+# The parameters that set the day a page is read as of.
+DATE_PARAMETERS = ("as_of", "recorded_on")
+
+
+def dated_filterset(data):
+    """For pages other than the list (dashboard, pledge pages): the list's
+    FilterSet bound to just ``as_of`` and ``recorded_on``, so a bad date gets
+    the list's message. Returns ``(filterset, errors)`` as valid_filterset()."""
+    data = data.copy()
+    for name in list(data):
+        if name not in DATE_PARAMETERS:
+            del data[name]
+    return valid_filterset(data)

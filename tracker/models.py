@@ -17,7 +17,7 @@ whereas an indexed column can. Writes are rare by comparison, and the
 refresh is one indexed query.
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
@@ -56,6 +56,20 @@ PLEDGE_FIELDS = [
     "instruments",
     "timeframe",
 ]
+
+
+def latest_allowed_as_of():
+    """The latest date an update may carry. The server runs on UTC; a day's
+    slack lets someone east of UTC log what happened on their "today"."""
+    return timezone.localdate() + timedelta(days=1)
+
+
+def end_of_day(day):
+    """The first instant after ``day``, in the site's time zone: what was
+    entered or withdrawn before it happened on or before that day."""
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
 
 
 class Status(models.TextChoices):
@@ -306,41 +320,75 @@ class Instrument(models.Model):
 
 
 class PledgeQuerySet(models.QuerySet):
-    def stale(self, today=None):
-        """Pledges with no update at all, or none whose as_of is within the last year."""
+    def stale(self, today=None, column="last_update_as_of"):
+        """Pledges with no update at all, or none whose as_of is within the
+        year before ``today``. ``column``: ``last_update_on`` for pledges read
+        through ``as_of()``, so "stale" is judged on that day."""
         today = today or timezone.localdate()
         cutoff = today - STALE_AFTER
-        return self.filter(Q(last_update_as_of__isnull=True) | Q(last_update_as_of__lt=cutoff))
+        return self.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": cutoff}))
 
-    def most_neglected_first(self):
+    def most_neglected_first(self, column="last_update_as_of"):
         """Never-updated pledges first, then by oldest last update (explicit
         about NULLs: PostgreSQL and SQLite sort them differently by default)."""
-        return self.order_by(F("last_update_as_of").asc(nulls_first=True), "ref")
+        return self.order_by(F(column).asc(nulls_first=True), "ref")
 
-    def not_stale(self, today=None):
+    def not_stale(self, today=None, column="last_update_as_of"):
         today = today or timezone.localdate()
-        return self.filter(last_update_as_of__gte=today - STALE_AFTER)
+        return self.filter(**{f"{column}__gte": today - STALE_AFTER})
 
-    def status_counts(self):
-        """``{status value: number of pledges}`` in one query, every status present."""
+    def status_counts(self, column="current_status"):
+        """``{status value: number of pledges}`` in one query, every status
+        present. ``column``: ``status_on`` for pledges read through ``as_of()``."""
         counts = dict.fromkeys(Status.values, 0)
-        rows = self.order_by().values_list("current_status").annotate(n=Count("pk"))
+        rows = self.order_by().values_list(column).annotate(n=Count("pk"))
         counts.update(rows)
         return counts
 
-    def with_computed_status(self):
-        """Annotate ``computed_status``, ``computed_last_update`` and
-        ``computed_latest_update_id`` straight from the updates. The maintained
-        columns must always equal these; tests and ``refresh_all_statuses()``
-        use them."""
-        latest_overall = StatusUpdate.objects.overall().filter(pledge=OuterRef("pk")).newest_first()
-        latest_any = StatusUpdate.objects.recorded().filter(pledge=OuterRef("pk")).newest_first()
-        return self.annotate(
-            computed_status=Coalesce(
+    def as_of(self, day=None, recorded_on=None):
+        """THE status rule, on any day: the pledges as they stood on ``day``,
+        each annotated with
+
+        - ``status_on``: the status of its latest overall update (no actor)
+          dated on or before ``day``, in timeline order (as_of, created, pk);
+          "no information" when there is none;
+        - ``last_update_on`` and ``latest_update_on_id``: the date and id of
+          its latest update of any kind dated on or before ``day``.
+
+        Only pledges whose text had been adopted by ``day`` are included: a
+        pledge not yet made has no status. Which updates count is
+        ``StatusUpdate.objects.counting(recorded_on)``:
+
+        - without ``recorded_on``, the record as it stands today: every update
+          that has not been withdrawn. This is "what we now know about that
+          day", the reading of the charts and of ``?as_of=``; a withdrawn
+          update was withdrawn because it was wrong, so it is wrong for every
+          day it spoke about.
+        - with ``recorded_on``, the record as it stood at the end of that day:
+          updates entered by then, withdrawals made after it not applied
+          (``?recorded_on=``). Pledges entered later are left out too.
+
+        ``day=None`` (or today or later) gives the maintained columns:
+        ``current_status``, ``last_update_as_of`` and ``latest_update`` must
+        always equal what this computes (``refresh_all_statuses()`` writes them
+        from it, and the tests compare the two). From today on, no date limit
+        applies: updates may carry tomorrow's date (``latest_allowed_as_of()``)."""
+        pledges = self
+        updates = StatusUpdate.objects.counting(recorded_on)
+        if day is not None:
+            pledges = pledges.filter(source_adopted__lte=day)
+            if day < timezone.localdate():
+                updates = updates.filter(as_of__lte=day)
+        if recorded_on is not None:
+            pledges = pledges.filter(created__lt=end_of_day(recorded_on))
+        mine = updates.filter(pledge=OuterRef("pk")).newest_first()
+        latest_overall = mine.filter(actor__isnull=True)
+        return pledges.annotate(
+            status_on=Coalesce(
                 Subquery(latest_overall.values("status")[:1]), Value(Status.NO_INFORMATION)
             ),
-            computed_last_update=Subquery(latest_any.values("as_of")[:1]),
-            computed_latest_update_id=Subquery(latest_any.values("pk")[:1]),
+            last_update_on=Subquery(mine.values("as_of")[:1]),
+            latest_update_on_id=Subquery(mine.values("pk")[:1]),
         )
 
     def with_source(self):
@@ -557,8 +605,18 @@ class Pledge(models.Model):
 
     @property
     def status_choice(self):
-        """The current status as a ``Status`` member, with label, definition and colour."""
-        return Status(self.current_status)
+        """The status as a ``Status`` member, with label, definition and
+        colour: on the day the pledge was read as of (``as_of()``), else the
+        current one."""
+        return Status(getattr(self, "status_on", None) or self.current_status)
+
+    @property
+    def last_update_date(self):
+        """The date of the latest update, on the day the pledge was read as of
+        (``as_of()``), else today."""
+        if hasattr(self, "last_update_on"):
+            return self.last_update_on
+        return self.last_update_as_of
 
     @property
     def is_stale(self):
@@ -694,6 +752,31 @@ class StatusUpdateQuerySet(models.QuerySet):
         """Updates that count: withdrawn ones stay visible but no longer count."""
         return self.filter(withdrawn_at__isnull=True)
 
+    def counting(self, recorded_on=None):
+        """The updates that count, in the record as it stands now (``recorded()``)
+        or, with ``recorded_on``, as it stood at the end of that day: entered
+        by then, and not withdrawn by then (a later withdrawal is not applied)."""
+        if recorded_on is None:
+            return self.recorded()
+        end = end_of_day(recorded_on)
+        return self.entered_by(recorded_on).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=end)
+        )
+
+    def entered_by(self, day=None):
+        """Updates entered in the record by the end of ``day`` (all for None)."""
+        return self if day is None else self.filter(created__lt=end_of_day(day))
+
+    def dated_between(self, start=None, end=None):
+        """Updates whose as_of falls within ``start``..``end``, both included
+        (either may be None): the date filter of /changes/, the feed and the CSV."""
+        updates = self
+        if start is not None:
+            updates = updates.filter(as_of__gte=start)
+        if end is not None:
+            updates = updates.filter(as_of__lte=end)
+        return updates
+
     def overall(self):
         """Updates about the pledge as a whole rather than one actor's part in it."""
         return self.recorded().filter(actor__isnull=True)
@@ -803,6 +886,16 @@ class StatusUpdate(models.Model):
             ),
             # The dashboard's "latest updates" and the all-updates feed.
             models.Index(fields=["-as_of", "-created"], name="update_latest_idx"),
+            # Pledge.objects.as_of(day): each pledge's latest overall update
+            # on or before a day, in timeline order, read backwards from the
+            # index alone (status is included on PostgreSQL); and the trend
+            # charts' walk through every pledge's overall updates in order.
+            models.Index(
+                fields=["pledge", "as_of", "created", "id"],
+                include=["status"],
+                condition=Q(actor__isnull=True, withdrawn_at__isnull=True),
+                name="update_overall_as_of_idx",
+            ),
         ]
 
     def __str__(self):
@@ -900,9 +993,7 @@ class StatusUpdate(models.Model):
     def clean(self):
         super().clean()
         errors = {}
-        # The server runs on UTC; a day's slack lets someone east of UTC log
-        # what happened on their "today".
-        latest_allowed = timezone.localdate() + timedelta(days=1)
+        latest_allowed = latest_allowed_as_of()
         if self.as_of and self.as_of > latest_allowed:
             errors["as_of"] = (
                 f"The date {self.as_of:%d %B %Y} is in the future; record what has "
@@ -927,10 +1018,10 @@ def refresh_all_statuses(pledges=None):
     """Recompute the maintained status columns of many pledges in one UPDATE,
     for code that bulk-inserts updates (signals do not fire for bulk_create)."""
     queryset = Pledge.objects.all() if pledges is None else pledges
-    computed = Pledge.objects.with_computed_status().filter(pk=OuterRef("pk"))
+    computed = Pledge.objects.as_of().filter(pk=OuterRef("pk"))
     return queryset.update(
-        current_status=Subquery(computed.values("computed_status")[:1]),
-        last_update_as_of=Subquery(computed.values("computed_last_update")[:1]),
-        latest_update_id=Subquery(computed.values("computed_latest_update_id")[:1]),
+        current_status=Subquery(computed.values("status_on")[:1]),
+        last_update_as_of=Subquery(computed.values("last_update_on")[:1]),
+        latest_update_id=Subquery(computed.values("latest_update_on_id")[:1]),
         **search_columns(),
     )

@@ -56,13 +56,16 @@ class ChartRow:
         return self.bar.total
 
 
-def theme_status_rows():
-    """One row per theme with its pledges' current statuses: two queries."""
-    through = Pledge.themes.through
+def theme_status_rows(pledges=None, column="current_status"):
+    """One row per theme with its pledges' statuses: two queries. ``pledges``
+    and ``column``: the pledges as of a day (``Pledge.objects.as_of()``) and
+    their ``status_on``; by default every pledge and its current status."""
+    pledges = Pledge.objects.all() if pledges is None else pledges
     counts = defaultdict(dict)
     for theme_id, status, n in (
-        through.objects.values_list("theme_id", "pledge__current_status")
-        .annotate(n=Count("pledge_id"))
+        pledges.filter(themes__isnull=False)
+        .values_list("themes", column)
+        .annotate(n=Count("pk"))
         .order_by()
     ):
         counts[theme_id][status] = n
@@ -71,17 +74,46 @@ def theme_status_rows():
     ]
 
 
-def source_status_rows():
-    """One row per source document with its pledges' statuses: two queries."""
+def source_status_rows(pledges=None, column="current_status"):
+    """One row per source document with its pledges' statuses: two queries
+    (``pledges`` and ``column`` as for theme_status_rows)."""
+    pledges = Pledge.objects.all() if pledges is None else pledges
     counts = defaultdict(dict)
     for source_id, status, n in (
-        Pledge.objects.values_list("source_id", "current_status").annotate(n=Count("pk")).order_by()
+        pledges.values_list("source_id", column).annotate(n=Count("pk")).order_by()
     ):
         counts[source_id][status] = n
     return [
         ChartRow(source.short_title, source, StatusBar(counts[source.pk]))
         for source in SourceDocument.objects.without_text()
     ]
+
+
+def as_of_banner(filterset, data):
+    """What the "as of" banner says, or None when the page shows today: the
+    day, the recording day if any, and the page's query without either (the
+    link back to today)."""
+    if filterset.as_of_day is None:
+        return None
+    pairs = [
+        (key, item)
+        for key, items in data.lists()
+        for item in items
+        if key not in ("as_of", "recorded_on", "page") and item != ""
+    ]
+    return {
+        "day": filterset.as_of_day,
+        "recorded_on": filterset.as_recorded_on,
+        "today_query": urlencode(pairs),
+        "query": urlencode(
+            [("as_of", filterset.as_of_day.isoformat())]
+            + (
+                [("recorded_on", filterset.as_recorded_on.isoformat())]
+                if filterset.as_recorded_on
+                else []
+            )
+        ),
+    }
 
 
 def facet_counts(filterset):
@@ -102,7 +134,7 @@ def facet_counts(filterset):
     )
     selected_themes = set(filterset.data.getlist("theme"))
 
-    status_counts = others("status").status_counts()
+    status_counts = others("status").status_counts(filterset.columns["status"])
     selected_statuses = set(filterset.data.getlist("status"))
 
     source_counts = dict(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from tracker import presenters
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
-from tracker.filtersets import PledgeFilterSet, valid_filterset
+from tracker.filtersets import PledgeFilterSet, dated_filterset, valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import SEARCH_FIELDS, Pledge, SourceDocument, Status, StatusUpdate
 from tracker.pagination import PledgePaginator, page_number
@@ -22,24 +22,34 @@ CITING_PLEDGES_SHOWN = 10
 TIMELINE_PER_PAGE = 20
 
 
-@cached_page()
+@cached_page(params=["as_of", "recorded_on"])
 def dashboard(request):
-    context = cached("dashboard", dashboard_summary)
+    filterset, date_errors = dated_filterset(request.GET)
+    day, recorded_on = filterset.as_of_day, filterset.as_recorded_on
+    context = cached("dashboard", lambda: dashboard_summary(filterset), day, recorded_on)
+    context["as_of_banner"] = presenters.as_of_banner(filterset, request.GET)
+    context["filter_errors"] = date_errors
     return render(request, "tracker/dashboard.html", context)
 
 
-def dashboard_summary():
-    """Everything the dashboard shows, evaluated (so it can be cached)."""
-    source_rows = presenters.source_status_rows()
+def dashboard_summary(filterset):
+    """Everything the dashboard shows, evaluated (so it can be cached), on the
+    day ``filterset`` is read as of (today unless ?as_of= says otherwise)."""
+    day, recorded_on = filterset.as_of_day, filterset.as_recorded_on
+    pledges = filterset.dated(Pledge.objects.all())
+    columns = filterset.columns
+    source_rows = presenters.source_status_rows(pledges, columns["status"])
+    updates = StatusUpdate.objects.entered_by(recorded_on).dated_between(end=day)
+    stale = pledges.stale(today=day, column=columns["last_update"])
     return {
-        "theme_rows": presenters.theme_status_rows(),
+        "theme_rows": presenters.theme_status_rows(pledges, columns["status"]),
         "source_rows": source_rows,
         "pledge_total": sum(row.total for row in source_rows),
-        "latest_updates": list(StatusUpdate.objects.for_timeline()[:10]),
+        "latest_updates": list(updates.for_timeline()[:10]),
         "stale_pledges": list(
-            Pledge.objects.stale().defer(*SEARCH_FIELDS).most_neglected_first()[:10]
+            stale.defer(*SEARCH_FIELDS).most_neglected_first(columns["last_update"])[:10]
         ),
-        "stale_total": Pledge.objects.stale().count(),
+        "stale_total": stale.count(),
     }
 
 
@@ -58,7 +68,10 @@ def pledge_list(request):
         # relations. Unordered: the paginator puts the rows in the ids' order,
         # and an ORDER BY here can tempt PostgreSQL to walk the order index.
         rows_for=lambda ids: (
-            Pledge.objects.filter(pk__in=ids).order_by().with_source().prefetch_related("themes")
+            filterset.dated(Pledge.objects.filter(pk__in=ids))
+            .order_by()
+            .with_source()
+            .prefetch_related("themes")
         ),
     )
     page = paginator.get_page(page_number(request.GET.get("page")))
@@ -70,6 +83,7 @@ def pledge_list(request):
         "active_filters": presenters.active_filters(filterset),
         # From the filters actually applied, so links never carry a dropped one.
         "query_without_page": presenters.query_without(filterset.data, "page"),
+        "as_of_banner": presenters.as_of_banner(filterset, filterset.data),
     }
     return render(request, "tracker/pledge_list.html", context)
 
@@ -78,23 +92,41 @@ def get_pledge(ref):
     return get_object_or_404(Pledge.objects.with_source(), ref=ref)
 
 
-@cached_page(params=["page"])
+@cached_page(params=["page", "as_of", "recorded_on"])
 def pledge_detail(request, ref):
     pledge = get_object_or_404(Pledge.objects.for_page(ref))
     presenters.attach_citing_pledges(pledge, shown=CITING_PLEDGES_SHOWN)
+    filterset, date_errors = dated_filterset(request.GET)
+    day, recorded_on = filterset.as_of_day, filterset.as_recorded_on
+    updates = pledge.updates.all()
+    not_yet_adopted = False
+    if day is not None:
+        # The status on that day, by the one rule; None if the text had not
+        # been adopted (or, as recorded, the pledge not entered) by then.
+        then = (
+            filterset.dated(Pledge.objects.filter(pk=pledge.pk))
+            .values_list("status_on", "last_update_on")
+            .first()
+        )
+        not_yet_adopted = then is None
+        pledge.status_on, pledge.last_update_on = then or (Status.NO_INFORMATION, None)
+        updates = updates.entered_by(recorded_on).dated_between(end=day)
     # Newest first, a page at a time: a pledge can gather hundreds of updates.
-    timeline = Paginator(pledge.updates.for_timeline(), TIMELINE_PER_PAGE)
-    updates = timeline.get_page(page_number(request.GET.get("page")))
+    timeline = Paginator(updates.for_timeline(), TIMELINE_PER_PAGE)
+    page = timeline.get_page(page_number(request.GET.get("page")))
     context = {
         "pledge": pledge,
-        "status": Status(pledge.current_status),
-        "page": updates,
-        "updates": updates.object_list,
+        "status": pledge.status_choice,
+        "page": page,
+        "updates": page.object_list,
         # The timeline counts down across pages: the newest update is number N.
-        "timeline_start": timeline.count - updates.start_index() + 1,
+        "timeline_start": timeline.count - page.start_index() + 1,
         "can_log_update": request.user.has_perm("tracker.log_update_on_pledge", pledge),
         "can_request_review": request.user.has_perm("tracker.log_update"),
         "edit_count": pledge.history.count() - 1,  # the first record is its creation
+        "as_of_banner": presenters.as_of_banner(filterset, request.GET),
+        "filter_errors": date_errors,
+        "not_yet_adopted": not_yet_adopted,
     }
     return render(request, "tracker/pledge_detail.html", context)
 
