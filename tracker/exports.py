@@ -23,6 +23,7 @@ from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from tracker import trends
 from tracker.filtersets import valid_filterset
 from tracker.models import PLEDGE_FIELDS, Pledge, StatusUpdate
 from tracker.spreadsheets import escape_formula
@@ -345,3 +346,12 @@ def updates_csv(request):
     columns, lookups = zip(*UPDATE_CSV_COLUMNS, strict=True)
     rows = updates.values_list(*lookups).iterator(chunk_size=CSV_CHUNK_SIZE)
     return csv_response(rows, columns, "status-updates")
+
+
+# --- /trends/export.csv ------------------------------------------------------------
+
+
+def trends_csv(request):
+    """Every trend chart's numbers: one row per group (every pledge, each
+    source, each theme) and year."""
+    return csv_response(trends.csv_rows(), trends.CSV_COLUMNS, "trends")

@@ -92,6 +92,14 @@ class Status(models.TextChoices):
     def definition(self):
         return STATUS_DEFINITIONS[self]
 
+    @classmethod
+    def with_progress(cls):
+        """The statuses that document progress: implementation under way,
+        met in part or in full, or a standing commitment being honoured.
+        (Not started, stalled and superseded record none; no information
+        records nothing at all.)"""
+        return [cls.LIMITED, cls.SUBSTANTIAL, cls.COMPLETE, cls.ONGOING]
+
     @property
     def colour(self):
         return STATUS_COLOURS[self]

@@ -4,15 +4,17 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from tracker import presenters
+from tracker import presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
 from tracker.filtersets import PledgeFilterSet, dated_filterset, valid_filterset
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import SEARCH_FIELDS, Pledge, SourceDocument, Status, StatusUpdate
 from tracker.pagination import PledgePaginator, page_number
+from tracker.vocabulary import current as current_vocabulary
 
 PLEDGES_PER_PAGE = 25
 # Other pledges listed under each of a pledge's instruments; the rest are a
@@ -221,3 +223,22 @@ def permission_denied(request, exception):
     """The 403 page: why (the refusal's reason, when it gave one) and whom to ask."""
     reason = str(exception) if exception is not None else ""
     return render(request, "403.html", {"reason": reason, "who_to_ask": who_to_ask()}, status=403)
+
+
+@cached_page(params=["source", "theme"])
+def trend_chart(request):
+    """Pledges in each status at the end of each year, for every pledge, one
+    source or one theme: an SVG chart with its numbers in a table."""
+    vocabulary = current_vocabulary()
+    grouping, group, errors = trends.chosen_group(request.GET, vocabulary)
+    context = {
+        "trend": trends.trend(grouping, group),
+        "grouping": grouping,
+        "group": group,
+        "filter_errors": errors,
+        "vocabulary": vocabulary,
+        "statuses": list(Status),
+        "progress_statuses": Status.with_progress(),
+        "this_year": timezone.localdate().year,
+    }
+    return render(request, "tracker/trends.html", context)
