@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker import trends
-from tracker.filtersets import valid_filterset
+from tracker.filtersets import valid_filterset, valid_update_dates
 from tracker.models import PLEDGE_FIELDS, Pledge, StatusUpdate
 from tracker.spreadsheets import escape_formula
 from tracker.vocabulary import TAG_KINDS
@@ -332,11 +332,13 @@ def pledges_csv(request):
 
 def updates_csv(request):
     """One row per status update, newest first; the pledge filters, when
-    given, restrict it to the updates of the pledges they select."""
+    given, restrict it to the updates of the pledges they select, and
+    ``?from=``/``?to=`` to the updates dated within those days."""
     filterset, errors = valid_filterset(request.GET)
-    if errors:
-        return plain_text_errors(errors)
-    updates = StatusUpdate.objects.newest_first()
+    dates, date_errors = valid_update_dates(request.GET)
+    if errors or date_errors:
+        return plain_text_errors({**errors, **date_errors})
+    updates = StatusUpdate.objects.newest_first().dated_between(dates.start, dates.end)
     filters = [name for name in filterset.filters if name != "ordering"]
     if any(filterset.form.cleaned_data.get(name) for name in filters):
         # Only when a filter is set: an IN over every pledge would cost a

@@ -13,6 +13,8 @@ from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
 
+from tracker.exports import plain_text_errors
+from tracker.filtersets import valid_update_dates
 from tracker.models import Pledge, StatusUpdate, Theme
 
 FEED_LENGTH = 50
@@ -63,14 +65,28 @@ class UpdatesFeed(Feed):
 
 
 class AllUpdatesFeed(UpdatesFeed):
+    """Every update; ``?from=`` and ``?to=`` keep those dated within the two
+    days (as /changes/ and the updates CSV do)."""
+
     title = "Pledge Tracker: all status updates"
     subtitle = "The latest status updates on every pledge."
+
+    def __call__(self, request, *args, **kwargs):
+        _dates, errors = valid_update_dates(request.GET)
+        if errors:
+            return plain_text_errors(errors)
+        return super().__call__(request, *args, **kwargs)
+
+    def get_object(self, request):
+        # The feed's "object" is its period: (from, to), either may be None.
+        dates, _errors = valid_update_dates(request.GET)
+        return dates.start, dates.end
 
     def link(self):
         return reverse("dashboard")
 
-    def items(self):
-        return self.latest(StatusUpdate.objects.all())
+    def items(self, period):
+        return self.latest(StatusUpdate.objects.dated_between(*period))
 
 
 class ThemeUpdatesFeed(UpdatesFeed):

@@ -5,6 +5,7 @@ is the whole state of a list and can be bookmarked or shared.
 """
 
 import re
+from datetime import timedelta
 
 import django_filters
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -369,3 +370,93 @@ def dated_filterset(data):
         if name not in DATE_PARAMETERS:
             del data[name]
     return valid_filterset(data)
+
+
+class UpdateDatesFilterSet(django_filters.FilterSet):
+    """``?from=`` and ``?to=``: updates dated within the two days, both
+    included. The one FilterSet of /changes/, and the date filter of the
+    updates feed and the updates CSV."""
+
+    class Meta:
+        model = StatusUpdate
+        fields = []  # declared below: "from" is a Python keyword
+
+    # The default range of /changes/: the last twelve months.
+    DEFAULT_DAYS = 365
+
+    def __init__(self, data=None, queryset=None, *, defaults=False, **kwargs):
+        """With ``defaults``, a missing ``to`` is today and a missing ``from``
+        the day after the same day a year earlier."""
+        super().__init__(data, queryset, **kwargs)
+        self.defaults = defaults
+
+    def clean_range(self):
+        data = self.form.cleaned_data
+        start, end = data.get("from"), data.get("to")
+        if self.defaults:
+            end = end or timezone.localdate()
+            start = start or end - timedelta(days=self.DEFAULT_DAYS - 1)
+        return start, end
+
+    @property
+    def start(self):
+        return self.clean_range()[0]
+
+    @property
+    def end(self):
+        return self.clean_range()[1]
+
+    def filter_range(self, queryset, name, value):
+        return queryset  # applied together by filter_queryset()
+
+    def filter_queryset(self, queryset):
+        return queryset.dated_between(self.start, self.end)
+
+
+def _date_filter(label, help_text):
+    return django_filters.DateFilter(
+        label=label,
+        method="filter_range",
+        widget=DateInput(attrs={"type": "date"}),
+        validators=[not_in_the_future],
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        help_text=help_text,
+    )
+
+
+UpdateDatesFilterSet.base_filters["from"] = _date_filter(
+    "From", "The first day of the period, included."
+)
+UpdateDatesFilterSet.base_filters["to"] = _date_filter(
+    "To", "The last day of the period, included."
+)
+
+
+def valid_update_dates(data, defaults=False):
+    """``(filterset, errors)``: the dates, validated, with ``from`` after
+    ``to`` refused. Bad values are dropped as valid_filterset() drops them."""
+    data = data.copy()
+    for name in list(data):
+        if name not in ("from", "to"):
+            del data[name]
+        else:
+            data.setlist(name, [value for value in data.getlist(name) if value.strip()])
+    filterset = UpdateDatesFilterSet(data, StatusUpdate.objects.all(), defaults=defaults)
+    errors = {}
+    if not filterset.is_valid():
+        errors = {name: list(messages) for name, messages in filterset.errors.items()}
+        for name in errors:
+            data.pop(name, None)
+        filterset = UpdateDatesFilterSet(data, StatusUpdate.objects.all(), defaults=defaults)
+        filterset.is_valid()
+    start, end = filterset.start, filterset.end
+    if start and end and start > end:
+        errors["from"] = [
+            f"The period starts on {start.isoformat()}, after it ends "
+            f"({end.isoformat()}): give a “from” day on or before the “to” day."
+        ]
+        data.pop("from", None)
+        filterset = UpdateDatesFilterSet(data, StatusUpdate.objects.all(), defaults=defaults)
+        filterset.is_valid()
+    return filterset, errors

@@ -399,6 +399,32 @@ class PledgeQuerySet(models.QuerySet):
             latest_update_on_id=Subquery(mine.values("pk")[:1]),
         )
 
+    def changed_between(self, start, end):
+        """Pledges whose status on ``end`` differs from their status the day
+        before ``start``, both by as_of(), the one rule: annotated with
+        ``status_before`` and (as of ``end``) ``status_on``. Only a counted
+        overall update dated within the period can change a status, so only
+        pledges with one are compared."""
+        movers = (
+            StatusUpdate.objects.counting()
+            .filter(actor__isnull=True)
+            .dated_between(start, end)
+            .values("pledge_id")
+        )
+        before = (
+            Pledge.objects.as_of(start - timedelta(days=1)).filter(pk=OuterRef("pk")).order_by()
+        )
+        return (
+            self.filter(pk__in=movers)
+            .as_of(end)
+            .annotate(
+                status_before=Coalesce(
+                    Subquery(before.values("status_on")[:1]), Value(Status.NO_INFORMATION)
+                )
+            )
+            .exclude(status_before=F("status_on"))
+        )
+
     def with_source(self):
         """The pledges with their source, in the same query, without the
         source's text (see SOURCE_TEXT_FIELDS) or their own search columns,

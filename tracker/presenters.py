@@ -17,6 +17,7 @@ from tracker.models import (
     Pledge,
     SourceDocument,
     Status,
+    StatusUpdate,
     Theme,
 )
 from tracker.quotes import quote_pattern
@@ -114,6 +115,54 @@ def as_of_banner(filterset, data):
             )
         ),
     }
+
+
+def status_changes(start, end):
+    """The pledges whose status changed between ``start`` and ``end``, in
+    reading order, as ``(pk, old, new)``, and how many made each move
+    (``transitions``: ``[(old Status, new Status, n)]``, most common first).
+    One query; evaluated, so it can be cached."""
+    rows = list(
+        Pledge.objects.changed_between(start, end)
+        .order_by("source_adopted", "paragraph", "ref")
+        .values_list("pk", "status_before", "status_on")
+    )
+    moves = defaultdict(int)
+    for _pk, old, new in rows:
+        moves[old, new] += 1
+    transitions = sorted(
+        ((Status(old), Status(new), n) for (old, new), n in moves.items()),
+        key=lambda move: (-move[2], move[0].label, move[1].label),
+    )
+    return {"rows": rows, "transitions": transitions}
+
+
+@dataclass
+class Change:
+    pledge: Pledge
+    old: Status
+    new: Status
+    updates: list
+
+
+def change_rows(page_rows, start, end):
+    """The page's changes with their pledges and, for each, the counted
+    overall updates dated within the period, oldest first: two queries."""
+    ids = [pk for pk, _old, _new in page_rows]
+    pledges = Pledge.objects.filter(pk__in=ids).with_source().in_bulk()
+    updates = defaultdict(list)
+    for update in (
+        StatusUpdate.objects.counting()
+        .filter(actor__isnull=True, pledge_id__in=ids)
+        .dated_between(start, end)
+        .order_by("pledge_id", "as_of", "created", "pk")
+    ):
+        updates[update.pledge_id].append(update)
+    return [
+        Change(pledges[pk], Status(old), Status(new), updates[pk])
+        for pk, old, new in page_rows
+        if pk in pledges
+    ]
 
 
 def facet_counts(filterset):

@@ -93,6 +93,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),
     path("themes/", views.theme_list, name="theme-list"),
     path("trends/", views.trend_chart, name="trends"),
+    path("changes/", views.changes, name="changes"),
     path("trends/export.csv", exports.trends_csv, name="trends-export-csv"),
     path("themes/<slug:slug>/feed/", feeds.ThemeUpdatesFeed(), name="theme-feed"),
     path("api/pledges/", exports.pledges_api, name="api-pledge-list"),

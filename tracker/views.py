@@ -1,6 +1,8 @@
 """Public pages. Views stay thin: queries live in models, querysets and
 ``tracker/presenters.py``; filtering lives in ``tracker/filtersets.py``."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,12 @@ from django.views.decorators.http import require_POST
 from tracker import presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
-from tracker.filtersets import PledgeFilterSet, dated_filterset, valid_filterset
+from tracker.filtersets import (
+    PledgeFilterSet,
+    dated_filterset,
+    valid_filterset,
+    valid_update_dates,
+)
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
 from tracker.models import SEARCH_FIELDS, Pledge, SourceDocument, Status, StatusUpdate
 from tracker.pagination import PledgePaginator, page_number
@@ -242,3 +249,29 @@ def trend_chart(request):
         "this_year": timezone.localdate().year,
     }
     return render(request, "tracker/trends.html", context)
+
+
+CHANGES_PER_PAGE = 25
+
+
+@cached_page(params=["from", "to", "page"])
+def changes(request):
+    """The pledges whose status changed between two days (by default the last
+    twelve months), old -> new, each with the updates that changed it."""
+    dates, errors = valid_update_dates(request.GET, defaults=True)
+    start, end = dates.start, dates.end
+    changed = cached("changes", lambda: presenters.status_changes(start, end), start, end)
+    paginator = Paginator(changed["rows"], CHANGES_PER_PAGE)
+    page = paginator.get_page(page_number(request.GET.get("page")))
+    context = {
+        "dates": dates,
+        "start": start,
+        "end": end,
+        "before": start - timedelta(days=1),
+        "filter_errors": errors,
+        "page": page,
+        "changes": presenters.change_rows(page.object_list, start, end),
+        "transitions": changed["transitions"],
+        "query_without_page": f"from={start.isoformat()}&to={end.isoformat()}",
+    }
+    return render(request, "tracker/changes.html", context)
