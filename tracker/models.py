@@ -922,11 +922,11 @@ class StatusUpdate(models.Model):
             models.Index(fields=["-as_of", "-created"], name="update_latest_idx"),
             # Pledge.objects.as_of(day): each pledge's latest overall update
             # on or before a day, in timeline order, read backwards from the
-            # index alone (status is included on PostgreSQL); and the trend
-            # charts' walk through every pledge's overall updates in order.
+            # index alone (status last, so no table read; a key column
+            # rather than INCLUDE, which SQLite lacks); and the trend charts'
+            # walk through every pledge's overall updates in order.
             models.Index(
-                fields=["pledge", "as_of", "created", "id"],
-                include=["status"],
+                fields=["pledge", "as_of", "created", "id", "status"],
                 condition=Q(actor__isnull=True, withdrawn_at__isnull=True),
                 name="update_overall_as_of_idx",
             ),

@@ -11,11 +11,10 @@ SQLite the columns stay empty.
 from importlib import import_module
 
 import django.contrib.postgres.search
-from django.contrib.postgres.indexes import GinIndex
-from django.db import migrations
-
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector
+from django.db import migrations
 from django.db.models import OuterRef, Subquery
 
 CONFIG = "english"
