@@ -45,7 +45,7 @@ class Year(Func):
 
     def as_sqlite(self, compiler, connection, **extra):
         return self.as_sql(
-            compiler, connection, template="CAST(strftime('%%Y', %(expressions)s) AS integer)"
+            compiler, connection, template="CAST(strftime('%%%%Y', %(expressions)s) AS integer)"
         )
 
 
