@@ -244,7 +244,6 @@ def trend_chart(request):
         "group": group,
         "filter_errors": errors,
         "vocabulary": vocabulary,
-        "statuses": list(Status),
         "progress_statuses": Status.with_progress(),
         "this_year": timezone.localdate().year,
     }
