@@ -52,6 +52,15 @@ def test_it_lists_the_pledges_whose_status_changed_old_to_new(client, record):
     assert "What changed between 1 January 2006 and 31 December 2016" in response.text
 
 
+def test_one_sources_changes(client, record):
+    later = record["e"].source.slug
+    response = client.get(URL, {"from": "2006-01-01", "to": "2016-12-31", "source": later})
+    assert moves(response) == {"e-1": (Status.NO_INFORMATION, Status.LIMITED)}
+    response = client.get(URL, {"from": "2006-01-01", "to": "2016-12-31", "source": "nope"})
+    assert "There is no source “nope”." in response.text
+    assert len(moves(response)) == 3
+
+
 def test_each_change_comes_with_the_updates_that_made_it(client, record):
     response = client.get(URL, {"from": "2006-01-01", "to": "2016-12-31"})
     changes = {change.pledge.ref: change for change in response.context["changes"]}
@@ -109,8 +118,9 @@ def test_it_agrees_with_the_record_as_of_both_days():
 @pytest.mark.parametrize("pledge_count", [10, 120])
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, pledge_count):
     populate(pledge_count, updates_per_pledge=4)
-    # The changed pledges; the page's pledges; their updates in the period.
-    with django_assert_num_queries(3):
+    # The vocabulary (the source choices); the changed pledges; the page's
+    # pledges; their updates in the period.
+    with django_assert_num_queries(4):
         response = client.get(URL, {"from": "2004-01-01", "to": "2008-12-31"})
     assert response.context["page"].paginator.count > 0
 

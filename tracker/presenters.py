@@ -117,13 +117,14 @@ def as_of_banner(filterset, data):
     }
 
 
-def status_changes(start, end):
-    """The pledges whose status changed between ``start`` and ``end``, in
-    reading order, as ``(pk, old, new)``, and how many made each move
-    (``transitions``: ``[(old Status, new Status, n)]``, most common first).
-    One query; evaluated, so it can be cached."""
+def status_changes(start, end, source_pk=None):
+    """The pledges (of one source, or all) whose status changed between
+    ``start`` and ``end``, in reading order, as ``(pk, old, new)``, and how
+    many made each move (``transitions``: ``[(old Status, new Status, n)]``,
+    most common first). One query; evaluated, so it can be cached."""
+    pledges = Pledge.objects.all() if source_pk is None else Pledge.objects.filter(source=source_pk)
     rows = list(
-        Pledge.objects.changed_between(start, end)
+        pledges.changed_between(start, end)
         .order_by("source_adopted", "paragraph", "ref")
         .values_list("pk", "status_before", "status_on")
     )

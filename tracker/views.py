@@ -253,13 +253,22 @@ def trend_chart(request):
 CHANGES_PER_PAGE = 25
 
 
-@cached_page(params=["from", "to", "page"])
+@cached_page(params=["from", "to", "source", "page"])
 def changes(request):
     """The pledges whose status changed between two days (by default the last
-    twelve months), old -> new, each with the updates that changed it."""
+    twelve months), old -> new, each with the updates that changed it; all
+    of them, or one source's (``?source=``)."""
     dates, errors = valid_update_dates(request.GET, defaults=True)
     start, end = dates.start, dates.end
-    changed = cached("changes", lambda: presenters.status_changes(start, end), start, end)
+    vocabulary = current_vocabulary()
+    slug = request.GET.get("source", "").strip()
+    source = vocabulary.by_slug["source"].get(slug)
+    if slug and source is None:
+        errors["source"] = [f"There is no source “{slug}”."]
+    source_pk = source.pk if source else None
+    changed = cached(
+        "changes", lambda: presenters.status_changes(start, end, source_pk), start, end, source_pk
+    )
     paginator = Paginator(changed["rows"], CHANGES_PER_PAGE)
     page = paginator.get_page(page_number(request.GET.get("page")))
     context = {
@@ -271,6 +280,9 @@ def changes(request):
         "page": page,
         "changes": presenters.change_rows(page.object_list, start, end),
         "transitions": changed["transitions"],
-        "query_without_page": f"from={start.isoformat()}&to={end.isoformat()}",
+        "source": source,
+        "sources": vocabulary.terms["source"],
+        "query_without_page": f"from={start.isoformat()}&to={end.isoformat()}"
+        + (f"&source={source.slug}" if source else ""),
     }
     return render(request, "tracker/changes.html", context)
