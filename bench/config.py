@@ -35,6 +35,10 @@ LIST_STATUS = "ongoing"
 # about a fifth of the pledges through their update summaries).
 SEARCHES = ["Sahel piracy", "piracy"]
 PLEDGE_PAGE_SAMPLE = 20
+# Issue 17: the past day of the "list as of" row, and the period of the
+# second "changes" row (the first is the default, the last twelve months).
+AS_OF_DAY = "2015-12-31"
+CHANGES_PERIOD = "from=2006-01-01&to=2016-12-31"
 
 
 def log(message):

@@ -33,6 +33,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.config import (  # noqa: E402
+    AS_OF_DAY,
+    CHANGES_PERIOD,
     DATA,
     DEFAULT_PG_URL,
     LIST_STATUS,
@@ -254,6 +256,14 @@ def endpoints(args):
         ],
         ("pledge", f"Pledge page ({len(sample)} rotating)", [f"/pledges/{r}/" for r in sample]),
         ("dashboard", "Dashboard", ["/"]),
+        (
+            "list_as_of",
+            f"List as of {AS_OF_DAY}, theme+status, page 1",
+            [f"/pledges/?{list_query}&as_of={AS_OF_DAY}"],
+        ),
+        ("trends", f"Trend chart, theme {theme.slug}", [f"/trends/?theme={theme.slug}"]),
+        ("changes", "Changes, the last twelve months", ["/changes/"]),
+        ("changes_decade", f"Changes, {CHANGES_PERIOD}", [f"/changes/?{CHANGES_PERIOD}"]),
         ("api", f"API, theme+status+source ({api_count} pledges)", [f"/api/pledges/?{api_query}"]),
         ("admin", "Admin changelist, same filter", [f"/admin/tracker/pledge/?{admin_query}"]),
         ("bare", "Bare view (ceiling)", ["/bench/bare/"]),
@@ -262,7 +272,17 @@ def endpoints(args):
     # The public pages again, rendered for every request: a messages cookie
     # keeps the whole-page cache (tracker/caching.py) out of it, as for a
     # visitor with a flash message; the summaries stay cached.
-    page_keys = {"list", "list_deep", "search1", "search2", "pledge"}
+    page_keys = {
+        "list",
+        "list_deep",
+        "search1",
+        "search2",
+        "pledge",
+        "list_as_of",
+        "trends",
+        "changes",
+        "changes_decade",
+    }
     rendered = [
         (f"{key}_rendered", f"{label}, rendered", paths)
         for key, label, paths in items

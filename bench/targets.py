@@ -64,6 +64,11 @@ TARGETS = [
     ),
     *_both_ways("Pledge page p95", "pledge", metric="p95_ms", limit=60, unit=" ms"),
     Target("Dashboard p95", "dashboard", "p95_ms", 60, unit=" ms"),
+    # Issue 17: the record as of a past day, trends and changes.
+    Target("List as of a past day, rendered p95", "list_as_of_rendered", "p95_ms", 150, unit=" ms"),
+    *_both_ways("Trend chart p95", "trends", metric="p95_ms", limit=200, unit=" ms"),
+    *_both_ways("Changes page p95", "changes", metric="p95_ms", limit=200, unit=" ms"),
+    *_both_ways("Changes 2006-2016 p95", "changes_decade", metric="p95_ms", limit=200, unit=" ms"),
     Target("Export rows/s", "export", "rows_per_s", 20000, at_most=False),
     Target("Export peak worker memory", "export", "peak_mb", 200, unit=" MB"),
     *_both_ways(
