@@ -39,8 +39,9 @@ def test_what_changed_between_two_days(page, tmp_path):
     page.goto("/changes/")
     page.locator("#id_from").fill("2006-01-01")
     page.locator("#id_to").fill("2016-12-31")
+    page.locator("#id_source").select_option(ASEM)
     page.get_by_role("button", name="Show the changes").click()
-    page.wait_for_url("**/changes/?from=2006-01-01&to=2016-12-31")
+    page.wait_for_url(f"**/changes/?from=2006-01-01&to=2016-12-31&source={ASEM}")
     assert "changed status" in page.locator("#moves-heading").inner_text()
     assert page.locator(".change-list > li").count() > 0
     assert_accessible(page)
