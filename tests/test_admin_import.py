@@ -180,6 +180,95 @@ def test_a_good_file_imports_after_the_dry_run_with_history(steward, client):
     assert pledge.current_status == Status.COMPLETE
 
 
+AUTHORED_HEADERS = [*UPDATE_HEADERS, "author"]
+
+
+def self_report_row(actor, author):
+    return [
+        "asem-2002-3.7",
+        "ongoing",
+        "2005-04-13",
+        "self_report",
+        actor,
+        "Reported.",
+        "https://example.org/r",
+        "",
+        author,
+    ]
+
+
+def test_a_steward_imports_a_reporters_self_report_and_history_names_the_steward(steward, client):
+    pledge = Pledge.objects.get(ref="asem-2002-3.7")
+    actor = pledge.actors.first()
+    rita = make_reporter(actor, username="rita")
+    client.force_login(steward)
+    preview = dry_run(
+        client, "statusupdate", csv_file(AUTHORED_HEADERS, self_report_row(actor.slug, "rita"))
+    )
+    assert row_errors(preview) == {}
+    confirm(client, "statusupdate", preview)
+    update = StatusUpdate.objects.get()
+    assert update.author == rita
+    # The edit history records who imported it.
+    assert update.history.get().history_user == steward
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        # A self-report "by" a reporter for an actor they do not report for.
+        (lambda other, rita: self_report_row(other.slug, "rita"), "“rita” may not log this update"),
+        # An assessment "by" a reporter.
+        (
+            lambda other, rita: [
+                "asem-2002-3.7",
+                "ongoing",
+                "2005-04-13",
+                "independent_assessment",
+                "",
+                "X.",
+                "https://e.org/x",
+                "",
+                "rita",
+            ],
+            "“rita” may not log this update",
+        ),
+    ],
+)
+def test_an_import_cannot_forge_authorship(steward, client, row, message):
+    pledge = Pledge.objects.get(ref="asem-2002-3.7")
+    from tests.factories import make_actor
+
+    other = make_actor(slug="not-on-this-pledge")
+    rita = make_reporter(pledge.actors.first(), username="rita")
+    client.force_login(steward)
+    preview = dry_run(client, "statusupdate", csv_file(AUTHORED_HEADERS, row(other, rita)))
+    assert message in row_errors(preview)[1]
+    assert "confirm_form" not in preview.context or not preview.context["confirm_form"]
+    assert not StatusUpdate.objects.exists()
+
+
+def test_only_a_steward_may_name_another_author(client):
+    from tests.factories import make_user
+
+    pledge = Pledge.objects.get(ref="asem-2002-3.7")
+    make_reporter(pledge.actors.first(), username="rita")
+    # Staff with the import permission but not a steward.
+    from django.contrib.auth.models import Permission
+
+    importer = make_user("importer", is_staff=True)
+    importer.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["import_statusupdate", "view_statusupdate", "add_statusupdate"]
+        )
+    )
+    client.force_login(importer)
+    row = self_report_row(pledge.actors.first().slug, "rita")
+    preview = dry_run(client, "statusupdate", csv_file(AUTHORED_HEADERS, row))
+    assert "Only stewards may import updates under someone else" in row_errors(preview)[1]
+    assert not StatusUpdate.objects.exists()
+
+
 def test_an_imported_pledge_finds_its_paragraph_and_has_history(steward, client):
     client.force_login(steward)
     preview = dry_run(client, "pledge", csv_file(PLEDGE_HEADERS, GOOD_PLEDGE))

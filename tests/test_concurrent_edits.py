@@ -109,3 +109,37 @@ def test_two_real_concurrent_transactions_on_postgresql():
     pledge.refresh_from_db()
     assert pledge.version == 2
     assert pledge.title == ("Alice" if outcomes["alice"] == "saved" else "Bob")
+
+
+@pytest.mark.parametrize("tampered", [None, "", "0", "-1"])
+def test_an_edit_without_its_opened_version_is_a_conflict_not_a_blind_save(client, tampered):
+    """The check cannot be switched off by the client (review F15): a form
+    without the version it was opened at, or with 0, overwrites nothing."""
+    from django.urls import reverse
+
+    from tests.helpers import pledge_admin_data
+
+    alice, bob = make_steward("alice"), make_steward("bob")
+    pledge = make_pledge(title="Original title")
+    stale = Pledge.objects.get(pk=pledge.pk)
+    client.force_login(alice)
+    assert edit_pledge(client, pledge, title="Alice title").status_code == 302
+
+    client.force_login(bob)
+    data = pledge_admin_data(stale, title="Bob title")
+    if tampered is None:
+        del data["opened_version"]
+    else:
+        data["opened_version"] = tampered
+    url = reverse("admin:tracker_pledge_change", args=[pledge.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "did not say which version of the pledge you opened" in response.text
+    pledge.refresh_from_db()
+    assert pledge.title == "Alice title"
+    # The form now carries the current version: saving again applies Bob's edit.
+    assert f'name="opened_version" value="{pledge.version}"' in response.text
+    data["opened_version"] = pledge.version
+    assert client.post(url, data).status_code == 302
+    pledge.refresh_from_db()
+    assert pledge.title == "Bob title"

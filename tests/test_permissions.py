@@ -29,11 +29,25 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
-from tracker.roles import REPORTER
+from tracker.roles import ASSESSOR, REPORTER, STEWARD
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "signed_in", "reporter", "assessor", "steward", "superuser"]
+ROLES = [
+    "anonymous",
+    "signed_in",
+    "reporter",
+    "assessor",
+    "steward",
+    "superuser",
+    # Staff combinations: admin access with a role's permissions, or none.
+    "reporter_staff",
+    "assessor_staff",
+    "staff_only",
+    "steward_not_staff",
+]
+SIGNED_IN = set(ROLES) - {"anonymous"}
+CURATORS = {"steward", "superuser"}
 
 
 @pytest.fixture
@@ -43,6 +57,9 @@ def world():
     # The pledge names both actors; the foreign pledge names only the other.
     pledge = make_pledge(ref="p-1.1", actors=[own_actor, other_actor])
     foreign_pledge = make_pledge(ref="p-9.1", actors=[other_actor])
+    reporter_staff = make_reporter(own_actor, username="repstaff")
+    reporter_staff.is_staff = True
+    reporter_staff.save()
     users = {
         "anonymous": None,
         "signed_in": make_user("plain"),
@@ -50,8 +67,15 @@ def world():
         "assessor": make_assessor("ass"),
         "steward": make_steward("stew"),
         "superuser": make_user("root", is_staff=True, is_superuser=True),
+        "reporter_staff": reporter_staff,
+        "assessor_staff": make_role_user(ASSESSOR, "assstaff", is_staff=True),
+        "staff_only": make_user("staffonly", is_staff=True),
+        "steward_not_staff": make_role_user(STEWARD, "stewns"),
     }
     update = make_update(pledge, author=users["steward"])
+    # A reporter and an assessor whom an import may name as authors.
+    make_reporter(own_actor, username="rita")
+    make_assessor("alex")
     return {
         "users": users,
         "pledge": pledge,
@@ -205,6 +229,98 @@ def admin_import_updates(client, world):
     return StatusUpdate.objects.count() == before + 1
 
 
+def admin_add_update(kind, actor_key, pledge_key="pledge"):
+    """The admin's add form, as a staff Reporter or Assessor could post it."""
+
+    def attempt(client, world):
+        before = StatusUpdate.objects.count()
+        client.post(
+            reverse("admin:tracker_statusupdate_add"),
+            {
+                "pledge": world[pledge_key].pk,
+                "status": "ongoing",
+                "as_of": "2007-01-01",
+                "kind": kind,
+                "actor": world[actor_key].pk if actor_key else "",
+                "summary": "Assessed.",
+                "evidence_url": "https://example.org/a",
+            },
+        )
+        return StatusUpdate.objects.count() == before + 1
+
+    return attempt
+
+
+def admin_inline_new_update(kind, actor_key):
+    """A new update typed into the pledge's change page (the inline)."""
+
+    def attempt(client, world):
+        pledge = world["pledge"]
+        before = StatusUpdate.objects.count()
+        client.post(
+            reverse("admin:tracker_pledge_change", args=[pledge.pk]),
+            pledge_admin_data(
+                pledge,
+                **{
+                    "updates-TOTAL_FORMS": "1",
+                    "updates-0-status": "limited",
+                    "updates-0-as_of": "2007-02-01",
+                    "updates-0-kind": kind,
+                    "updates-0-actor": world[actor_key].pk if actor_key else "",
+                    "updates-0-summary": "Typed inline.",
+                    "updates-0-evidence_reference": "DOC/3",
+                },
+            ),
+        )
+        return StatusUpdate.objects.count() == before + 1
+
+    return attempt
+
+
+def admin_import_as(author, kind, actor_key):
+    """An import whose author column names ``author`` (blank: the importer)."""
+
+    def attempt(client, world):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        actor = world[actor_key].slug if actor_key else ""
+        content = (
+            "pledge,status,as_of,kind,actor,summary,evidence_url,evidence_reference,author\n"
+            f"{world['pledge'].ref},ongoing,2006-06-01,{kind},{actor},Imported.,,DOC/2,{author}\n"
+        )
+        upload = SimpleUploadedFile("u.csv", content.encode(), content_type="text/csv")
+        preview = client.post(
+            reverse("admin:tracker_statusupdate_import"),
+            {"import_file": upload, "format": "0", "resource": "0"},
+        )
+        form = preview.context and preview.context.get("confirm_form")
+        if not form:
+            return False
+        before = StatusUpdate.objects.count()
+        client.post(reverse("admin:tracker_statusupdate_process_import"), form.initial)
+        return StatusUpdate.objects.count() == before + 1
+
+    return attempt
+
+
+def read_needs_attention(client, world):
+    world["update"].request_review(world["users"]["signed_in"], "The date looks wrong.")
+    response = client.get(reverse("admin:tracker_pledge_attention"))
+    return response.status_code == 200 and "The date looks wrong." in response.text
+
+
+def change_own_password(client, world):
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "correct-horse-battery-staple",
+            "new_password1": "a-brand-new-long-passphrase",
+            "new_password2": "a-brand-new-long-passphrase",
+        },
+    )
+    return response.status_code == 302 and response["Location"] == reverse("password_change_done")
+
+
 def request_review(client, world):
     client.post(
         reverse("update-request-review", args=[world["update"].pk]), {"note": "Check this."}
@@ -216,24 +332,33 @@ def a_source(world):
     return make_source(slug="to-delete")
 
 
+PUBLIC_LOGGERS = {"steward", "superuser", "steward_not_staff"}
+REPORTERS = {"reporter", "reporter_staff"}
+ASSESSORS = {"assessor", "assessor_staff"}
+
 ENDPOINTS = {
     # endpoint: (attempt, roles that may write)
     "self-report for own actor": (
         update_form_post("self_report", "own_actor"),
-        {"reporter", "steward", "superuser"},
+        REPORTERS | PUBLIC_LOGGERS,
     ),
     "self-report for another actor": (
         update_form_post("self_report", "other_actor"),
-        {"steward", "superuser"},
+        PUBLIC_LOGGERS,
     ),
     "self-report for own actor on a pledge that does not name it": (
         update_form_post("self_report", "own_actor", pledge_key="foreign_pledge"),
-        {"steward", "superuser"},
+        PUBLIC_LOGGERS,
     ),
     "independent assessment": (
         update_form_post("independent_assessment", None),
-        {"assessor", "steward", "superuser"},
+        ASSESSORS | PUBLIC_LOGGERS,
     ),
+    "request review of an update": (
+        request_review,
+        REPORTERS | ASSESSORS | PUBLIC_LOGGERS,
+    ),
+    "change own password": (change_own_password, SIGNED_IN),
     "admin: add source": (
         admin_add(
             SourceDocument,
@@ -249,30 +374,30 @@ ENDPOINTS = {
                 "paragraphs-INITIAL_FORMS": "0",
             },
         ),
-        {"steward", "superuser"},
+        CURATORS,
     ),
     "admin: add paragraph": (
         admin_add(
             Paragraph,
             lambda w: {"document": w["pledge"].source_id, "number": 3, "text": "Third."},
         ),
-        {"steward", "superuser"},
+        CURATORS,
     ),
     "admin: add theme": (
         admin_add(Theme, lambda w: {"slug": "t-new", "name": "New", "description": "New."}),
-        {"steward", "superuser"},
+        CURATORS,
     ),
-    "admin: change theme": (admin_change_theme, {"steward", "superuser"}),
+    "admin: change theme": (admin_change_theme, CURATORS),
     "admin: add actor": (
         admin_add(Actor, lambda w: {"slug": "a-new", "name": "New actor", "kind": "state"}),
-        {"steward", "superuser"},
+        CURATORS,
     ),
     "admin: add instrument": (
         admin_add(
             Instrument,
             lambda w: {"slug": "i-new", "name": "New instrument", "kind": "convention"},
         ),
-        {"steward", "superuser"},
+        CURATORS,
     ),
     "admin: add pledge": (
         admin_add(
@@ -290,34 +415,57 @@ ENDPOINTS = {
                 "updates-2-INITIAL_FORMS": "0",
             },
         ),
-        {"steward", "superuser"},
+        CURATORS,
     ),
-    "admin: edit pledge": (admin_edit_pledge, {"steward", "superuser"}),
-    "admin: delete source": (admin_delete(SourceDocument, a_source), {"steward", "superuser"}),
-    "admin: add status update": (
-        admin_add(
-            StatusUpdate,
-            lambda w: {
-                "pledge": w["pledge"].pk,
-                "status": "ongoing",
-                "as_of": "2007-01-01",
-                "kind": "independent_assessment",
-                "summary": "Assessed.",
-                "evidence_url": "https://example.org/a",
-            },
-        ),
-        {"steward", "superuser"},
+    "admin: edit pledge": (admin_edit_pledge, CURATORS),
+    "admin: delete source": (admin_delete(SourceDocument, a_source), CURATORS),
+    # The admin's add form: the public form's rules, for staff Reporters and
+    # Assessors too (review F6).
+    "admin: add status update (assessment)": (
+        admin_add_update("independent_assessment", None),
+        CURATORS | {"assessor_staff"},
     ),
-    "admin: withdraw status update": (admin_withdraw_update, {"steward", "superuser"}),
+    "admin: add status update (self-report for own actor)": (
+        admin_add_update("self_report", "own_actor"),
+        CURATORS | {"reporter_staff"},
+    ),
+    "admin: add status update (self-report for another actor)": (
+        admin_add_update("self_report", "other_actor"),
+        CURATORS,
+    ),
+    "admin: add status update (own actor, pledge not naming it)": (
+        admin_add_update("self_report", "own_actor", pledge_key="foreign_pledge"),
+        CURATORS,
+    ),
+    "admin: new update on the pledge page": (
+        admin_inline_new_update("independent_assessment", None),
+        CURATORS,
+    ),
+    "admin: withdraw status update": (admin_withdraw_update, CURATORS),
     "admin: delete status update": (admin_delete_update, set()),
     "admin: add user": (admin_add_user, {"superuser"}),
-    "admin: bulk add theme": (admin_bulk_add_theme, {"steward", "superuser"}),
-    "admin: bulk log update": (admin_bulk_log_update, {"steward", "superuser"}),
-    "admin: import status updates": (admin_import_updates, {"steward", "superuser"}),
-    "request review of an update": (
-        request_review,
-        {"reporter", "assessor", "steward", "superuser"},
+    "admin: bulk add theme": (admin_bulk_add_theme, CURATORS),
+    "admin: bulk log update": (admin_bulk_log_update, CURATORS),
+    "admin: import status updates": (admin_import_updates, CURATORS),
+    # Imports name an author only as a steward, and only for what that
+    # author may log themselves (F17).
+    "admin: import a self-report by its reporter": (
+        admin_import_as("rita", "self_report", "own_actor"),
+        CURATORS,
     ),
+    "admin: import a self-report by a reporter for another actor": (
+        admin_import_as("rita", "self_report", "other_actor"),
+        set(),
+    ),
+    "admin: import an assessment by its assessor": (
+        admin_import_as("alex", "independent_assessment", None),
+        CURATORS,
+    ),
+    "admin: import an assessment by a reporter": (
+        admin_import_as("rita", "independent_assessment", None),
+        set(),
+    ),
+    "admin: read Needs attention": (read_needs_attention, CURATORS),
 }
 
 
@@ -424,3 +572,124 @@ def test_the_date_rule_still_applies_to_stewards(client, world):
     )
     assert response.status_code == 200
     assert StatusUpdate.objects.count() == before
+
+
+# Signed in but not allowed: a 403 that says why, never the sign-in page ----
+
+NEEDS_A_ROLE = "Logging status updates needs the Reporter role"
+NOT_STAFF = "your account has no staff status"
+NO_PERMISSION = "Your account does not have permission to do that."
+NON_STAFF = {"signed_in", "reporter", "assessor", "steward_not_staff"}
+
+GATES = {
+    # gate: (request, {signed-in role refused: words its refusal gives})
+    "log an update": (
+        lambda c, w: c.get(reverse("update-create", args=[w["pledge"].ref])),
+        dict.fromkeys(["signed_in", "staff_only"], NEEDS_A_ROLE),
+    ),
+    "log on a pledge naming none of your actors": (
+        lambda c, w: c.get(reverse("update-create", args=[w["foreign_pledge"].ref])),
+        {
+            **dict.fromkeys(["signed_in", "staff_only"], NEEDS_A_ROLE),
+            **dict.fromkeys(["reporter", "reporter_staff"], "this pledge names none of them"),
+        },
+    ),
+    "request a review": (
+        lambda c, w: c.post(reverse("update-request-review", args=[w["update"].pk]), {"note": "x"}),
+        dict.fromkeys(["signed_in", "staff_only"], NEEDS_A_ROLE),
+    ),
+    "the admin": (
+        lambda c, w: c.get(reverse("admin:index")),
+        dict.fromkeys(NON_STAFF, NOT_STAFF),
+    ),
+    "an admin page": (
+        lambda c, w: c.get(reverse("admin:tracker_pledge_changelist")),
+        {
+            **dict.fromkeys(NON_STAFF, NOT_STAFF),
+            **dict.fromkeys(["reporter_staff", "assessor_staff", "staff_only"], NO_PERMISSION),
+        },
+    ),
+    "Needs attention": (
+        lambda c, w: c.get(reverse("admin:tracker_pledge_attention")),
+        {
+            **dict.fromkeys(NON_STAFF, NOT_STAFF),
+            **dict.fromkeys(["reporter_staff", "assessor_staff", "staff_only"], "is for stewards"),
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("gate", list(GATES))
+def test_a_refused_user_is_told_why_and_never_sent_to_sign_in_again(client, world, gate, role):
+    from html import unescape
+
+    attempt, refused = GATES[gate]
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    response = attempt(client, world)
+    if role == "anonymous":
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+    elif role in refused:
+        assert response.status_code == 403
+        text = unescape(response.text)
+        assert refused[role] in text
+        assert "ask one of the site's stewards" in text
+    else:
+        assert response.status_code in (200, 302)
+        assert "/login/" not in response.get("Location", "")
+
+
+def test_the_needs_attention_button_shows_only_to_those_who_may_open_it(client, world):
+    from django.contrib.auth.models import Permission
+
+    # A staff user who may see the pledges but is not a steward.
+    viewer = make_user("viewer", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_pledge"))
+    client.force_login(viewer)
+    page = client.get(reverse("admin:tracker_pledge_changelist"))
+    assert page.status_code == 200
+    assert reverse("admin:tracker_pledge_attention") not in page.text
+    client.force_login(world["users"]["steward"])
+    page = client.get(reverse("admin:tracker_pledge_changelist"))
+    assert reverse("admin:tracker_pledge_attention") in page.text
+
+
+def test_a_staff_reporter_is_offered_only_their_own_actors_of_the_pledge_in_the_admin(
+    client, world
+):
+    client.force_login(world["users"]["reporter_staff"])
+    page = client.get(reverse("admin:tracker_statusupdate_add"))
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert [value for value, _ in form.fields["kind"].choices] == ["self_report"]
+    assert list(form.fields["actor"].queryset) == [world["own_actor"]]
+
+
+def test_a_bulk_update_is_checked_against_the_role_rules_for_each_pledge(client, world):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+    from django.contrib.auth.models import Permission
+
+    # Staff who may list pledges and log updates but is an assessor only.
+    assessor = world["users"]["assessor_staff"]
+    assessor.user_permissions.add(Permission.objects.get(codename="view_pledge"))
+    client.force_login(assessor)
+    response = client.post(
+        reverse("admin:tracker_pledge_changelist"),
+        {
+            "action": "log_update",
+            ACTION_CHECKBOX_NAME: [world["pledge"].pk],
+            "apply": "1",
+            "status": "ongoing",
+            "as_of": "2006-06-01",
+            "kind": "self_report",
+            "actor": world["own_actor"].pk,
+            "summary": "Bulk.",
+            "evidence_reference": "DOC/1",
+        },
+    )
+    assert response.status_code == 200
+    assert "Nothing was logged" in response.text and "your role may not log" in response.text
+    assert StatusUpdate.objects.count() == 1  # the world's own update only

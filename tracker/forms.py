@@ -34,15 +34,26 @@ class StatusUpdateForm(forms.ModelForm):
             "kind": {"required": "Say whether this is a self-report or an assessment."},
         }
 
-    def __init__(self, *args, user, **kwargs):
+    # Set by for_user(), for callers that construct the form themselves.
+    bound_user = None
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user = user or self.bound_user
+        if self.user is None:
+            raise TypeError("StatusUpdateForm needs the user whose role rules apply.")
         self.fields["status"].choices = [
             ("", "Choose a status…"),
             *self.fields["status"].choices[1:],
         ]
         self.fields["evidence_url"].assume_scheme = "https"
         self.limit_choices_to_role()
+
+    @classmethod
+    def for_user(cls, user):
+        """This form with ``user`` bound: the admin builds its add form and
+        inline from a class, and must get the same rules as the public form."""
+        return type(cls.__name__, (cls,), {"bound_user": user})
 
     def chosen_pledge(self):
         """The pledge the update is for: fixed by the page, or chosen in the

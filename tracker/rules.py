@@ -17,7 +17,7 @@ import) and the API all ask these permissions; none restates them.
 
 import rules
 
-from tracker.models import Actor, Pledge, UpdateKind
+from tracker.models import HISTORICAL_RECORD_USERNAME, Actor, Pledge, UpdateKind
 from tracker.roles import ASSESSOR, REPORTER, STEWARD
 
 is_reporter = rules.is_group_member(REPORTER)
@@ -82,3 +82,12 @@ rules.add_perm(
 rules.add_perm("tracker.withdraw_update", is_steward)
 rules.add_perm("tracker.view_attention", is_steward)
 rules.add_perm("tracker.import_as_others", is_steward)
+
+
+def may_be_recorded_as_author(author, update):
+    """May ``update`` be recorded under ``author``'s name (a steward's import
+    naming an author): only an update that author may log themselves. The
+    shipped historical record's account authors the compiled history."""
+    return author.get_username() == HISTORICAL_RECORD_USERNAME or author.has_perm(
+        "tracker.log_update", update
+    )

@@ -9,7 +9,7 @@ transaction or none of it.
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
 
@@ -80,6 +80,12 @@ def log_update(modeladmin, request, queryset):
                 update.full_clean()
             except ValidationError as error:
                 problems.append(f"{update.pledge.ref}: {'; '.join(error.messages)}")
+            else:
+                if not request.user.has_perm("tracker.log_update", update):
+                    problems.append(
+                        f"{update.pledge.ref}: your role may not log this kind of update "
+                        "for this actor on this pledge."
+                    )
         if not problems:
             with transaction.atomic():
                 for update in updates:
@@ -98,6 +104,12 @@ def log_update(modeladmin, request, queryset):
 def attention_view(modeladmin, request):
     """What needs a steward: stale pledges, updates flagged for review,
     pledges with no theme."""
+    if not request.user.has_perm("tracker.view_attention"):
+        # It shows review notes and who wrote them: for stewards only.
+        raise PermissionDenied(
+            "The Needs attention page, with the review requests and their notes, is for "
+            "stewards, and your account is not in the Steward group."
+        )
     stale = Pledge.objects.stale()
     flagged = StatusUpdate.objects.filter(review_requested_at__isnull=False)
     untagged = Pledge.objects.filter(themes__isnull=True)

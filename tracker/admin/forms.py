@@ -41,13 +41,25 @@ class VersionedPledgeForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is None:
             return cleaned
-        opened = cleaned.get("opened_version") or self.instance.version
+        # No version (removed, blank or 0) is a conflict, not a blind save: the
+        # check must not be something the client can switch off.
+        opened = cleaned.get("opened_version")
         current = Pledge.objects.filter(pk=self.instance.pk)
         if connection.in_atomic_block:
             # Hold the row until this save commits: a concurrent editor's
             # check waits here and then sees the new version.
             current = current.select_for_update()
         current = current.get()
+        if not opened or opened < 1:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = current.version
+            raise ValidationError(
+                "This form did not say which version of the pledge you opened, so saving it "
+                "could overwrite someone else's edit. Nothing was saved. Your changes are "
+                f"below; the pledge is now at version {current.version}: check it, then save "
+                "again to apply yours.",
+                code="edit_conflict",
+            )
         if current.version != opened:
             self.data = self.data.copy()
             self.data[self.add_prefix("opened_version")] = current.version
@@ -84,6 +96,14 @@ def conflict_message(current, opened_version):
         ]
     lines.append("Review them against theirs, then save again to apply yours.")
     return " ".join(lines)
+
+
+class StatusUpdateAddForm(StatusUpdateForm):
+    """Adding an update in the admin: the public form, with its role rules,
+    plus the choice of pledge. Built per request with ``for_user()``."""
+
+    class Meta(StatusUpdateForm.Meta):
+        fields = ["pledge", *UPDATE_ENTRY_FIELDS]
 
 
 class StatusUpdateAdminForm(forms.ModelForm):

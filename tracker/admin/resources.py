@@ -24,6 +24,7 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
+from tracker.rules import may_be_recorded_as_author
 from tracker.spreadsheets import escape_formula
 
 
@@ -199,7 +200,33 @@ class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
         # before validation, which requires an author; saving follows it).
         if instance.author_id is None and "author" not in errors:
             instance.author = self.importing_user
+        # Judged on a row whose pledge, kind, actor and author all read.
+        if not errors.keys() & {"pledge", "kind", "actor", "author"} and instance.author_id:
+            problem = self.authorship_problem(instance)
+            if problem:
+                errors["author"] = ValidationError(problem, code="author")
         super().validate_instance(instance, errors, validate_unique)
+
+    def authorship_problem(self, update):
+        """Why this row may not be recorded under its author, or ''. The same
+        role rules as every other door (tracker/rules.py): only a steward
+        names another author, and only for an update that author may log."""
+        importer, author = self.importing_user, update.author
+        if author == importer:
+            if importer.has_perm("tracker.log_update", update):
+                return ""
+            return "Your role may not log this update (its kind, actor or pledge)."
+        if not importer.has_perm("tracker.import_as_others"):
+            return (
+                f"Only stewards may import updates under someone else's name (“{author}”); "
+                "leave the author column blank to record them as yours."
+            )
+        if not may_be_recorded_as_author(author, update):
+            return (
+                f"“{author}” may not log this update themselves (its kind, actor or pledge), "
+                "so it cannot be recorded under their name."
+            )
+        return ""
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         self.importing_user = kwargs.get("user")

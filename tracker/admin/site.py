@@ -17,8 +17,14 @@ from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
 from tracker.admin import actions
-from tracker.admin.forms import SourceDocumentForm, StatusUpdateAdminForm, VersionedPledgeForm
+from tracker.admin.forms import (
+    SourceDocumentForm,
+    StatusUpdateAddForm,
+    StatusUpdateAdminForm,
+    VersionedPledgeForm,
+)
 from tracker.admin.resources import PledgeResource, StatusUpdateResource
+from tracker.forms import StatusUpdateForm
 from tracker.models import (
     SOURCE_TEXT_FIELDS,
     UPDATE_ENTRY_FIELDS,
@@ -192,6 +198,11 @@ class NewUpdateInline(admin.StackedInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_formset(self, request, obj=None, **kwargs):
+        # The public form's role rules, for the signed-in user.
+        kwargs["form"] = StatusUpdateForm.for_user(request.user)
+        return super().get_formset(request, obj, **kwargs)
+
 
 class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
     """CSV and XLSX import (dry-run preview, all or nothing) and export, also
@@ -300,6 +311,12 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
     RECORDED_FIELDS = ["pledge", *UPDATE_ENTRY_FIELDS, "author", "created"]
     REVIEW_FIELDS = ["review_requested_by", "review_note"]
     WITHDRAWAL_FIELDS = ["withdrawn_at", "withdrawn_by"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            # Adding: the public form's role rules, for the signed-in user.
+            kwargs["form"] = StatusUpdateAddForm.for_user(request.user)
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_fields(self, request, obj=None):
         if obj is None:
