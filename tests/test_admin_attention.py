@@ -41,9 +41,14 @@ def test_marking_reviewed_clears_the_flag_and_keeps_the_record(client, steward):
     assert not update.needs_review and not update.is_withdrawn
 
 
-def test_it_is_for_staff_only(client, reporter):
-    client.force_login(reporter)
-    assert client.get(URL).status_code == 302
+def test_it_is_for_stewards_only(client, reporter):
+    from tests.factories import make_user
+
+    client.force_login(reporter)  # not staff: the 403 page, not the admin's sign-in
+    assert client.get(URL).status_code == 403
+    client.force_login(make_user("staffonly", is_staff=True))  # staff, not a steward
+    response = client.get(URL)
+    assert response.status_code == 403 and "is for stewards" in response.text
 
 
 @pytest.mark.parametrize("pledge_count", [10, 500])
