@@ -14,7 +14,7 @@ from tracker.models import Actor, Pledge, StatusUpdate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
 
-REF = "asem-2002-3.2"  # no update yet in the shipped record
+REF = "asem-2002-1.2"  # no update yet in the shipped record; it names the EU
 ACTOR = "european-union"  # an ASEM partner, which the reporter reports for
 SUMMARY = "The ASEM working group reported that most partners had filed their 1373 reports."
 EVIDENCE_URL = "https://www.aseminfoboard.org/example-report"
