@@ -1,7 +1,7 @@
-"""/api/pledges/: every field, the list page's filters and order, 400 for bad
-parameters, a streamed body, and a query count that does not grow with rows."""
+"""/api/pledges/, the API before v1: every field, the list page's filters and
+order, 400 for bad parameters, pages of 100 linked by ``next``, a Deprecation
+header with a link to v1, and a query count that does not grow with rows."""
 
-import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,6 +18,7 @@ from tests.factories import (
     populate,
 )
 from tracker.models import (
+    Pledge,
     Status,
     Timeframe,
     UpdateKind,
@@ -28,12 +29,11 @@ pytestmark = pytest.mark.django_db
 URL = reverse("api-pledge-list")
 
 
-def get_json(client, params=None):
-    response = client.get(URL, params or {})
+def get_json(client, params=None, url=URL):
+    response = client.get(url, params or {})
     assert response.status_code == 200
-    assert response.streaming is True
     assert response["Content-Type"] == "application/json"
-    return json.loads(b"".join(response.streaming_content))
+    return response.json()
 
 
 def refs(data):
@@ -99,6 +99,7 @@ def test_it_gives_every_field(client, full_pledge):
     pledge, history = full_pledge
     data = get_json(client)
     assert data["count"] == 1
+    assert data["next"] is None
     [item] = data["results"]
     assert item == {
         "ref": "asem-2002-3.2",
@@ -192,7 +193,7 @@ def test_a_pledge_without_updates_has_an_empty_history(client):
 
 
 def test_an_empty_selection_is_valid_json(client):
-    assert get_json(client) == {"count": 0, "results": []}
+    assert get_json(client) == {"count": 0, "next": None, "results": []}
 
 
 def test_the_default_order_is_the_models(client):
@@ -282,33 +283,58 @@ def test_good_parameters_beside_a_bad_one_still_give_400(client):
     assert list(response.json()["errors"]) == ["updated_before"]
 
 
-QUERY_CEILING = 6  # count, pledges, themes, actors, instruments, updates
+# ids of the page, count, pledges, themes, actors, instruments, updates.
+QUERY_CEILING = 7
 
 
 def test_the_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries):
     populate(10)
     with django_assert_max_num_queries(QUERY_CEILING):
-        response = client.get(URL)
-        data = json.loads(b"".join(response.streaming_content))
+        data = get_json(client)
     assert data["count"] == len(data["results"]) == 10
 
-    populate(190)
+    populate(90)
     with django_assert_max_num_queries(QUERY_CEILING):
-        response = client.get(URL)
-        data = json.loads(b"".join(response.streaming_content))
-    assert data["count"] == len(data["results"]) == 200
+        data = get_json(client)
+    assert data["count"] == len(data["results"]) == 100
     assert all(len(item["updates"]) == 3 for item in data["results"])
     assert all(item["themes"] and item["actors"] for item in data["results"])
 
 
-def test_it_prefetches_per_chunk(client, django_assert_max_num_queries, monkeypatch):
-    # Four chunks of 50: the count, one pledge query, and four prefetches per chunk.
-    monkeypatch.setattr("tracker.exports.API_CHUNK_SIZE", 50)
-    populate(200)
-    with django_assert_max_num_queries(2 + 4 * 4):
-        response = client.get(URL)
-        data = json.loads(b"".join(response.streaming_content))
-    assert len(data["results"]) == 200
+def test_pages_of_a_hundred_linked_by_next_reach_every_pledge(client):
+    populate(250)
+    pages = [get_json(client)]
+    while pages[-1]["next"]:
+        pages.append(get_json(client, url=pages[-1]["next"]))
+    assert [len(page["results"]) for page in pages] == [100, 100, 50]
+    assert all(page["count"] == 250 for page in pages)
+    seen = [item["ref"] for page in pages for item in page["results"]]
+    assert seen == list(Pledge.objects.values_list("ref", flat=True))
+
+
+def test_next_keeps_the_filters(client):
+    theme = make_theme(slug="maritime")
+    for i in range(101):
+        make_pledge(ref=f"sea-{i}", themes=[theme])
+    make_pledge(ref="land-1")
+    first = get_json(client, {"theme": "maritime"})
+    second = get_json(client, url=first["next"])
+    assert first["count"] == second["count"] == 101
+    assert len(second["results"]) == 1 and second["next"] is None
+
+
+def test_it_says_it_is_deprecated_and_links_to_v1(client):
+    response = client.get(URL)
+    assert response["Deprecation"].startswith("@")
+    assert '<http://testserver/api/v1/pledges/>; rel="successor-version"' in response["Link"]
+    bad = client.get(URL, {"theme": "nope"})
+    assert bad.status_code == 400 and bad.has_header("Deprecation")
+
+
+def test_a_made_up_cursor_is_a_400(client):
+    response = client.get(URL, {"cursor": "nonsense"})
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["cursor"]
 
 
 def test_a_withdrawn_update_says_so_and_why(client):

@@ -1,6 +1,7 @@
-"""Data out: the pledge API and the CSV exports.
+"""Data out: the CSV exports (and the pledge representation of the old
+/api/pledges/, which now lives in ``tracker/api/``).
 
-All three take the same parameters as /pledges/ (through ``valid_filterset``)
+Both take the same parameters as /pledges/ (through ``valid_filterset``)
 and stream their output, so that 100,000 pledges or a million updates never
 sit in memory at once. Rows come from ``QuerySet.iterator(chunk_size=…)``; with
 ``prefetch_related`` Django prefetches once per chunk, so the number of
@@ -17,9 +18,9 @@ import json
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import CharField, Prefetch, Value
+from django.db.models import CharField, Value
 from django.db.models.expressions import RawSQL
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,7 +30,6 @@ from tracker.models import PLEDGE_FIELDS, Pledge, StatusUpdate
 from tracker.spreadsheets import escape_formula
 from tracker.vocabulary import TAG_KINDS
 
-API_CHUNK_SIZE = 500
 CSV_CHUNK_SIZE = 2000
 CSV_ROWS_PER_WRITE = 200
 
@@ -60,11 +60,6 @@ UPDATE_CSV_COLUMNS = [
     ("withdrawn_at", "withdrawn_at"),
     ("withdrawal_reason", "withdrawal_reason"),
 ]
-
-
-def updates_newest_first():
-    # The full history for the API, each update with its actor and author.
-    return StatusUpdate.objects.select_related("actor", "author").newest_first()
 
 
 def csv_response(rows, columns, basename):
@@ -107,13 +102,13 @@ def isoformat(value):
     return value.isoformat() if value is not None else None
 
 
-# --- /api/pledges/ ---------------------------------------------------------------
+# --- /api/pledges/ (tracker/api/legacy.py) ----------------------------------------
 
 
 def pledge_to_json(pledge, request):
     """The API's representation of one pledge; its relations must be
     prefetched into ``theme_list``, ``actor_list``, ``instrument_list`` and
-    ``update_list`` (see pledges_api)."""
+    ``update_list`` (see tracker.api.data.pledges_with_relations)."""
     status = pledge.status_choice  # on the ?as_of= day, if any
     source = pledge.source
     paragraph_url = pledge.get_paragraph_url()
@@ -164,46 +159,6 @@ def pledge_to_json(pledge, request):
     }
 
 
-def pledges_api(request):
-    """``{"count": N, "results": [...]}`` for the pledges the filters select,
-    in the list page's order, each with its full update history."""
-    filterset, errors = valid_filterset(request.GET)
-    if errors:
-        return JsonResponse(
-            {"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False}
-        )
-    # Ordering (including search relevance) is the FilterSet's; adding
-    # relations keeps it.
-    # Prefetched into plain lists (to_attr): a related manager's .all() per
-    # pledge and relation clones a queryset each time.
-    # As of a day (?as_of=), the history stops there too.
-    updates = updates_newest_first()
-    if filterset.as_of_day is not None:
-        updates = updates.entered_by(filterset.as_recorded_on).dated_between(
-            end=filterset.as_of_day
-        )
-    pledges = filterset.qs.with_source().prefetch_related(
-        Prefetch("themes", to_attr="theme_list"),
-        Prefetch("actors", to_attr="actor_list"),
-        Prefetch("instruments", to_attr="instrument_list"),
-        Prefetch("updates", queryset=updates, to_attr="update_list"),
-    )
-    # Counted before the first byte goes out, so a database error is still a
-    # proper 500 rather than a truncated document.
-    count = pledges.count()
-
-    def chunks():
-        yield f'{{"count": {count}, "results": ['
-        separator = ""
-        for pledge in pledges.iterator(chunk_size=API_CHUNK_SIZE):
-            data = json.dumps(pledge_to_json(pledge, request), ensure_ascii=False)
-            yield separator + data
-            separator = ", "
-        yield "]}"
-
-    return StreamingHttpResponse(chunks(), content_type="application/json")
-
-
 # --- /pledges/export.csv ----------------------------------------------------------
 
 
@@ -219,7 +174,15 @@ def id_set(ids):
 
 
 def tag_slugs(pledge_ids):
-    """``{relation: {pledge id: "slug; slug"}}`` for the themes, actors and
+    """``{relation: {pledge id: "slug; slug"}}``: ``tag_lists()`` for a CSV cell."""
+    return {
+        relation: {pledge_id: "; ".join(slugs) for pledge_id, slugs in by_pledge.items()}
+        for relation, by_pledge in tag_lists(pledge_ids).items()
+    }
+
+
+def tag_lists(pledge_ids):
+    """``{relation: {pledge id: [slug, ...]}}`` for the themes, actors and
     instruments of these pledges, each list by name: one query, a UNION ALL
     of the three link tables (each joined to its small tag table)."""
     parts = [
@@ -237,10 +200,7 @@ def tag_slugs(pledge_ids):
     union = parts[0].union(*parts[1:], all=True).order_by("pledge_id", "theme__name")
     for pledge_id, _name, slug, relation in union:
         found[relation][pledge_id].append(slug)
-    return {
-        relation: {pledge_id: "; ".join(slugs) for pledge_id, slugs in by_pledge.items()}
-        for relation, by_pledge in found.items()
-    }
+    return found
 
 
 def batched(iterable, size):

@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (see
 ``.env.example`` and README); the defaults give a working local site on SQLite.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -51,12 +52,18 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "csp",
+    # Serves the API docs page's own copy of Swagger UI (no CDN).
+    "ninja",
     "tracker",
+    "tracker.api",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # /api/ only: tokens, rate limits, conditional GETs, CORS, JSON errors
+    # (also for what the middleware below refuses).
+    "tracker.api.http.ApiMiddleware",
     # Before anything reads a request body: bounded size, UTF-8 forms.
     "tracker.limits.RequestBoundsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -263,6 +270,27 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCESS_CONTACT_EMAIL = env_str("ACCESS_CONTACT_EMAIL", "")
 # Password-reset links stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * env_int("PASSWORD_RESET_HOURS", 24)
+# The API's rate limits (tracker/api/throttling.py), per token when one is
+# sent and per client address otherwise. Exports are limited apart: each one
+# streams the whole record.
+API_THROTTLE_RATES = {
+    "anonymous": env_str("API_RATE_ANONYMOUS", "120/minute"),
+    "token": env_str("API_RATE_TOKEN", "600/minute"),
+    "write": env_str("API_RATE_WRITE", "60/minute"),
+    "export_anonymous": env_str("API_RATE_EXPORT_ANONYMOUS", "6/hour"),
+    "export_token": env_str("API_RATE_EXPORT_TOKEN", "60/hour"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not re.fullmatch(r"\d+/(second|minute|hour|day)", _rate):
+        raise ImproperlyConfigured(
+            f"The API rate {_rate!r} for {_scope} is not valid; write it as e.g. 120/minute."
+        )
+# How many proxies in front of the app append to X-Forwarded-For (the
+# documented deployment has one); 0 uses the connection's own address.
+API_PROXY_COUNT = env_int("API_PROXY_COUNT", 0)
+# Exports streaming at once on one app server; further requests get a 429
+# rather than a worker, so exports can never take every worker.
+API_EXPORT_CONCURRENCY = env_int("API_EXPORT_CONCURRENCY", 1)
 
 LOGGING = {
     "version": 1,

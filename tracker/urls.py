@@ -6,6 +6,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
 
 from tracker import exports, feeds, views
+from tracker.api import legacy
+from tracker.api import views as api_views
+from tracker.api.v1 import api as api_v1
 from tracker.forms import SignInForm
 from tracker.models import REF_PATTERN
 
@@ -96,7 +99,10 @@ urlpatterns = [
     path("changes/", views.changes, name="changes"),
     path("trends/export.csv", exports.trends_csv, name="trends-export-csv"),
     path("themes/<slug:slug>/feed/", feeds.ThemeUpdatesFeed(), name="theme-feed"),
-    path("api/pledges/", exports.pledges_api, name="api-pledge-list"),
+    path("api/pledges/", legacy.pledges, name="api-pledge-list"),
+    path("api/v1/", api_v1.urls),
+    path("account/tokens/", api_views.token_list, name="api-token-list"),
+    path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),

@@ -1,0 +1,68 @@
+"""The page where a Reporter, Assessor or Steward manages their API tokens."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_POST
+
+from tracker.api.forms import TokenForm
+from tracker.api.models import ApiToken
+
+# Enough for a few systems and a spare; a token per request is a mistake.
+MAX_ACTIVE_TOKENS = 10
+
+
+def may_log_updates(view):
+    """Sign in first; then a 403 for an account that may not log updates
+    (and so has no use for a token), not another sign-in page."""
+
+    @wraps(view)
+    @login_required
+    def check(request, *args, **kwargs):
+        if not request.user.has_perm("tracker.log_update"):
+            raise PermissionDenied("Only Reporters, Assessors and Stewards use API tokens.")
+        return view(request, *args, **kwargs)
+
+    return check
+
+
+@may_log_updates
+def token_list(request):
+    tokens = ApiToken.objects.filter(user=request.user)
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    secret = None
+    if request.method == "POST" and form.is_valid():
+        if tokens.active().count() >= MAX_ACTIVE_TOKENS:
+            form.add_error(
+                None,
+                f"You already have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no "
+                "longer use first.",
+            )
+        else:
+            token, secret = ApiToken.issue(
+                request.user, form.cleaned_data["name"], form.cleaned_data["lifetime"]
+            )
+            form = TokenForm()
+    response = render(
+        request,
+        "api/token_list.html",
+        {"form": form, "tokens": tokens, "secret": secret},
+    )
+    # The page can show a token's secret, once: no cache may keep it.
+    add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+@may_log_updates
+def token_revoke(request, pk):
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if token.revoke():
+        messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+    else:
+        messages.info(request, f"The token “{token.name}” was already revoked.")
+    return redirect("api-token-list")
