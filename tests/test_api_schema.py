@@ -13,9 +13,16 @@ from openapi_spec_validator import validate
 
 from tests.api_helpers import SCHEMA_URL, assert_documented, openapi
 from tests.factories import make_assessor, make_pledge, make_source, make_update, make_user
+from tracker.api import export
 from tracker.api.models import ApiToken
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def own_lock_dir(tmp_path, settings):
+    settings.API_EXPORT_LOCK_DIR = str(tmp_path)
+
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REF = "asem-2002-1"
@@ -129,9 +136,20 @@ def case_server_error(client, method, url, world, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("A bug.")
 
+    # Every operation builds its links or checks its parameters.
     monkeypatch.setattr("tracker.api.data.Links.__init__", broken)
+    monkeypatch.setattr("tracker.api.v1.refuse_unknown", broken)
     client.raise_request_exception = False
     return case_success(client, method, url, world)
+
+
+def case_busy(client, method, url, world):
+    with override_settings(API_EXPORT_CONCURRENCY=1):
+        held = export.Slot.take()  # another export is streaming
+        try:
+            return case_success(client, method, url, world)
+        finally:
+            held.release()
 
 
 CASES = {
@@ -144,6 +162,7 @@ CASES = {
     "404": case_not_found,
     "429": case_too_many,
     "500": case_server_error,
+    "503": case_busy,
 }
 
 

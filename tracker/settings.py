@@ -291,6 +291,9 @@ API_PROXY_COUNT = env_int("API_PROXY_COUNT", 0)
 # Exports streaming at once on one app server; further requests get a 429
 # rather than a worker, so exports can never take every worker.
 API_EXPORT_CONCURRENCY = env_int("API_EXPORT_CONCURRENCY", 1)
+# Where the export slots' lock files live (the system's temporary directory
+# when blank); the limit holds for the processes that share this directory.
+API_EXPORT_LOCK_DIR = env_str("API_EXPORT_LOCK_DIR", "")
 
 LOGGING = {
     "version": 1,

@@ -84,7 +84,7 @@ def pledge_lines(pledges, pledge_url_prefix):
                     "url": f"{pledge_url_prefix}{ref}/",
                     "title": title,
                     "source": source,
-                    "paragraph": paragraph,
+                    "paragraph": number,
                     "quote": quote,
                     "timeframe": timeframe,
                     "themes": themes.get(pk, []),
@@ -95,7 +95,7 @@ def pledge_lines(pledges, pledge_url_prefix):
                     "latest_update": latest.get(latest_id),
                 }
             )
-            for pk, ref, title, source, paragraph, quote, timeframe, status, last, latest_id in batch
+            for pk, ref, title, source, number, quote, timeframe, status, last, latest_id in batch
         ]
         yield "\n".join(lines) + "\n"
 

@@ -186,6 +186,51 @@ class UpdateIn(Schema):
     evidence_reference: str = Field(default="", description="A document symbol.")
 
 
+class LatestUpdate(Schema):
+    as_of: date
+    status: Status
+    summary: str
+    evidence_url: str
+    evidence_reference: str
+
+
+class PledgeLine(Schema):
+    """One line of /api/v1/export/pledges.ndjson: a pledge with its tags'
+    slugs and its latest update that counts (overall or one actor's)."""
+
+    ref: str
+    url: str
+    title: str
+    source: str
+    paragraph: int
+    quote: str
+    timeframe: Timeframe
+    themes: list[str]
+    actors: list[str]
+    instruments: list[str]
+    current_status: Status
+    last_update_as_of: date | None
+    latest_update: LatestUpdate | None
+
+
+class UpdateLine(Schema):
+    """One line of /api/v1/export/updates.ndjson."""
+
+    id: int
+    pledge: str
+    as_of: date
+    status: Status
+    kind: UpdateKind
+    actor: str | None
+    author: str
+    summary: str
+    evidence_url: str
+    evidence_reference: str
+    created: datetime
+    withdrawn_at: datetime | None
+    withdrawal_reason: str
+
+
 def render(schema, data, status=200, **headers):
     """``data`` validated against ``schema`` and written as JSON by pydantic
     (in Rust: several times faster than json.dumps for a page of pledges)."""

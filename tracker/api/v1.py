@@ -25,7 +25,7 @@ from ninja.errors import AuthenticationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 
-from tracker.api import cursor, schemas, throttling
+from tracker.api import cursor, export, schemas, throttling
 from tracker.api.data import (
     Links,
     pledge_dict,
@@ -88,6 +88,12 @@ class TrackerAPI(NinjaAPI):
                 responses.setdefault(
                     500, error_response("An error on the server; nothing changed.")
                 )
+        # The exports' line schemas, which no JSON response names.
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in (schemas.PledgeLine, schemas.UpdateLine):
+            definition = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(definition.pop("$defs", {}))
+            components[model.__name__] = definition
         return schema
 
 
@@ -501,6 +507,99 @@ def list_instruments(request):
         for item in Instrument.objects.order_by("name")
     ]
     return schemas.render(schemas.InstrumentList, {"results": results})
+
+
+# --- Bulk exports -------------------------------------------------------------------
+
+
+def export_operation(line_schema, description):
+    return {
+        "responses": {
+            "200": {
+                "description": description,
+                "content": {
+                    "application/x-ndjson": {
+                        "schema": {"$ref": f"#/components/schemas/{line_schema.__name__}"}
+                    }
+                },
+            }
+        }
+    }
+
+
+EXPORT_RESPONSES = {
+    **BAD_REQUEST,
+    503: schemas.Error,  # every export slot is streaming: try again after Retry-After
+}
+
+
+def start_export(request):
+    """The export's slot, or the refusal: the hourly limit, or every slot busy."""
+    if request.api_token is not None:
+        wait = throttling.wait_for("export_token", request.api_token.pk)
+    else:
+        wait = throttling.wait_for("export_anonymous", throttling.client_address(request))
+    if wait is not None:
+        return None, too_many(wait)
+    slot = export.Slot.take()
+    if slot is None:
+        response = schemas.error(
+            503, "Every export slot is in use. Please try again in a minute; nothing is lost."
+        )
+        response["Retry-After"] = str(export.BUSY_RETRY_AFTER)
+        return None, response
+    return slot, None
+
+
+@api.get(
+    "/export/pledges.ndjson",
+    response=EXPORT_RESPONSES,
+    url_name="export-pledges",
+    tags=["exports"],
+    summary="Every pledge, one JSON object a line",
+    description="The pledges the filters select (the list page's filters; all of them "
+    "without), in the list's order, streamed as NDJSON: each line a pledge with its tags' "
+    "slugs and its latest update. Limited per hour per token or address, and to a few at "
+    "a time across the site.",
+    openapi_extra={
+        "parameters": filter_parameters(PledgeFilterSet),
+        **export_operation(schemas.PledgeLine, "One pledge a line."),
+    },
+)
+def export_pledges(request):
+    refuse_unknown(request.GET, PledgeFilterSet.base_filters)
+    filterset, errors = valid_filterset(request.GET)
+    if errors:
+        raise BadRequest(errors)
+    slot, refusal = start_export(request)
+    if refusal:
+        return refusal
+    prefix = request.build_absolute_uri(reverse("pledge-list"))
+    return export.ndjson_response(export.pledge_lines(filterset.qs, prefix), slot, "pledges")
+
+
+@api.get(
+    "/export/updates.ndjson",
+    response=EXPORT_RESPONSES,
+    url_name="export-updates",
+    tags=["exports"],
+    summary="Every status update, one JSON object a line",
+    description="The status updates the filters select (those of /api/v1/updates/), newest "
+    "first, withdrawn ones included and marked, streamed as NDJSON.",
+    openapi_extra={
+        "parameters": filter_parameters(StatusUpdateFilterSet),
+        **export_operation(schemas.UpdateLine, "One status update a line."),
+    },
+)
+def export_updates(request):
+    refuse_unknown(request.GET, StatusUpdateFilterSet.base_filters)
+    filterset = StatusUpdateFilterSet(request.GET, queryset=StatusUpdate.objects.newest_first())
+    if not filterset.is_valid():
+        raise BadRequest({name: list(messages) for name, messages in filterset.errors.items()})
+    slot, refusal = start_export(request)
+    if refusal:
+        return refusal
+    return export.ndjson_response(export.update_lines(filterset.qs), slot, "status-updates")
 
 
 # Issues 16 and 17 add here: the pledge × party matrix (/matrix/) and
