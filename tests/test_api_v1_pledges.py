@@ -16,6 +16,7 @@ from tests.factories import (
     make_update,
     populate,
 )
+from tracker.error_messages import DATE_FORMAT
 from tracker.models import Pledge, Status, Timeframe, UpdateKind
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +165,7 @@ def test_filters_carry_over_to_the_next_page(client):
     [
         ({"theme": "nope"}, "theme", "There is no theme “nope”."),
         ({"status": "done"}, "status", "“done” is not a status."),
-        ({"updated_after": "yesterday"}, "updated_after", "Enter a date as YYYY-MM-DD."),
+        ({"updated_after": "yesterday"}, "updated_after", DATE_FORMAT),
         ({"page_size": "101"}, "page_size", "Ask for 1 to 100 items a page."),
         ({"page_size": "0"}, "page_size", "Ask for 1 to 100 items a page."),
         ({"cursor": "made-up"}, "cursor", None),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests.api_helpers import assert_documented
 from tests.factories import make_actor, make_pledge, make_source, make_update, make_user, populate
 from tracker.api.models import ApiToken
+from tracker.error_messages import DATE_FORMAT
 from tracker.forms import StatusUpdateForm
 from tracker.models import Status, StatusUpdate, UpdateKind
 
@@ -81,7 +82,7 @@ def test_withdrawn_filter(client, steward):
     "params, name, message",
     [
         ({"party": "nobody"}, "party", "There is no actor “nobody”."),
-        ({"as_of_after": "May 2005"}, "as_of_after", "Enter a date as YYYY-MM-DD."),
+        ({"as_of_after": "May 2005"}, "as_of_after", DATE_FORMAT),
         ({"kind": "rumour"}, "kind", "“rumour” is not a kind of update."),
         ({"actor": "asean"}, "actor", "This API does not know this parameter."),
     ],

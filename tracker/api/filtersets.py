@@ -4,11 +4,10 @@
 import django_filters
 from django.utils.functional import SimpleLazyObject
 
+from tracker.error_messages import DATE_FORMAT
 from tracker.filtersets import VocabularyChoices
 from tracker.models import Status, StatusUpdate, UpdateKind
 from tracker.vocabulary import current as current_vocabulary
-
-DATE_MESSAGE = "Enter a date as YYYY-MM-DD."
 
 
 class StatusUpdateFilterSet(django_filters.FilterSet):
@@ -19,13 +18,13 @@ class StatusUpdateFilterSet(django_filters.FilterSet):
         label="As of on or after",
         field_name="as_of",
         lookup_expr="gte",
-        error_messages={"invalid": DATE_MESSAGE},
+        error_messages={"invalid": DATE_FORMAT},
     )
     as_of_before = django_filters.DateFilter(
         label="As of on or before",
         field_name="as_of",
         lookup_expr="lte",
-        error_messages={"invalid": DATE_MESSAGE},
+        error_messages={"invalid": DATE_FORMAT},
     )
     kind = django_filters.ChoiceFilter(
         label="Kind",
