@@ -30,11 +30,15 @@ def may_log_updates(view):
     return check
 
 
+# The new token's secret waits here between the POST that made it and the
+# page that shows it, once: reloading that page cannot create another token.
+SECRET_KEY_IN_SESSION = "api-token-secret"
+
+
 @may_log_updates
 def token_list(request):
     tokens = ApiToken.objects.filter(user=request.user)
     form = TokenForm(request.POST if request.method == "POST" else None)
-    secret = None
     if request.method == "POST" and form.is_valid():
         if tokens.active().count() >= MAX_ACTIVE_TOKENS:
             form.add_error(
@@ -43,14 +47,19 @@ def token_list(request):
                 "longer use first.",
             )
         else:
-            token, secret = ApiToken.issue(
+            _token, secret = ApiToken.issue(
                 request.user, form.cleaned_data["name"], form.cleaned_data["lifetime"]
             )
-            form = TokenForm()
+            request.session[SECRET_KEY_IN_SESSION] = secret
+            return redirect("api-token-list")
     response = render(
         request,
         "api/token_list.html",
-        {"form": form, "tokens": tokens, "secret": secret},
+        {
+            "form": form,
+            "tokens": tokens,
+            "secret": request.session.pop(SECRET_KEY_IN_SESSION, None),
+        },
     )
     # The page can show a token's secret, once: no cache may keep it.
     add_never_cache_headers(response)
