@@ -126,16 +126,25 @@ def measured_paths():
     ]
 
 
-def probe_queries(path):
-    """How many queries the path runs, in this process (same code as the server)."""
+def probe(path, runs=7):
+    """In this process (the server's code): how many queries the path runs,
+    and the median CPU time of a request. CPU time, unlike wall time, does not
+    grow when other programs share the cores, so it shows what the request
+    costs on a quiet machine."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
+    client = Client()
     with CaptureQueriesContext(connection) as queries:
-        response = Client().get(path, HTTP_HOST="127.0.0.1")
+        response = client.get(path, HTTP_HOST="127.0.0.1")
     assert response.status_code == 200, (path, response.status_code, response.content[:300])
-    return len(queries)
+    cpu = []
+    for _ in range(runs):
+        started = time.process_time()
+        client.get(path, HTTP_HOST="127.0.0.1")
+        cpu.append((time.process_time() - started) * 1000)
+    return {"queries": len(queries), "cpu_ms": sorted(cpu)[runs // 2]}
 
 
 def free_port():
@@ -235,7 +244,7 @@ def main():
     configure(args)
     sizes, rows = measured_paths()
     log(f"{sizes['pledges']:,} pledges, {sizes['updates']:,} updates")
-    queries = {key: probe_queries(path) for key, _label, path in rows}
+    queries = {key: probe(path) for key, _label, path in rows}
     from django.db import connection
 
     connection.close()
@@ -295,18 +304,19 @@ def report(args, sizes, rows, queries, results, export, datasette):
         f"{sizes['pledges']:,} pledges, {sizes['updates']:,} status updates; gunicorn "
         f"{args.workers} sync workers; wrk 1 thread, {args.connections} connections, "
         f"{args.duration} s after {args.warmup} s of warm-up; {os.cpu_count()} cores "
-        f"(shared). Database: {connection.vendor}.",
+        f"(shared). Database: {connection.vendor}. Load average before the run: "
+        f"{os.getloadavg()[0]:.1f}.",
         "",
         TARGETS,
         "",
-        "| row | median ms | p95 ms | req/s | queries | non-2xx |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| row | median ms | p95 ms | req/s | queries | CPU ms a request (in-process) | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for key, label, _path in rows:
         r = results[key]
         lines.append(
-            f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.1f} | {queries[key]} "
-            f"| {r['non_2xx']} |"
+            f"| {label} | {r['p50']:.1f} | {r['p95']:.1f} | {r['rps']:.1f} "
+            f"| {queries[key]['queries']} | {queries[key]['cpu_ms']:.1f} | {r['non_2xx']} |"
         )
     lines += [
         "",

@@ -272,3 +272,13 @@ def test_a_get_on_the_write_address_is_a_json_405(client, pledge):
     assert response.status_code == 405
     assert response["Content-Type"] == "application/json"
     assert response.json()["detail"] == "This address does not accept this method."
+
+
+def test_a_token_write_needs_no_csrf_token(assessor, pledge):
+    """Django's CSRF check guards cookie sessions; a bearer token is not sent
+    by a browser on its own, so the API takes it without one."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = post(strict, token_for(assessor), pledge.ref, ASSESSMENT)
+    assert response.status_code == 201

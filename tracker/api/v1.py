@@ -28,8 +28,7 @@ from ninja.security import HttpBearer
 from tracker.api import cursor, export, schemas, throttling
 from tracker.api.data import (
     Links,
-    pledge_dict,
-    pledges_with_relations,
+    pledge_dicts,
     update_dict,
 )
 from tracker.api.filtersets import StatusUpdateFilterSet
@@ -160,7 +159,7 @@ def page_of(request, queryset, size):
         ) from None
 
 
-def paged_response(request, schema, results, page, links):
+def paged_response(request, schema, results, page, links, trusted=False):
     """The page with ``next``/``previous`` links, also in a ``Link`` header."""
 
     def url(token):
@@ -172,7 +171,7 @@ def paged_response(request, schema, results, page, links):
 
     next_url, previous_url = url(page.next_cursor), url(page.previous_cursor)
     response = schemas.render(
-        schema, {"results": results, "next": next_url, "previous": previous_url}
+        schema, {"results": results, "next": next_url, "previous": previous_url}, trusted=trusted
     )
     link = [f'<{u}>; rel="{rel}"' for u, rel in ((next_url, "next"), (previous_url, "prev")) if u]
     if link:
@@ -201,8 +200,8 @@ def list_pledges(request):
         raise BadRequest(errors)
     page = page_of(request, filterset.qs, size)
     links = Links(request)
-    results = [pledge_dict(p, links) for p in pledges_with_relations(page.pks)]
-    return paged_response(request, schemas.PledgePage, results, page, links)
+    results = pledge_dicts(page.pks, links)
+    return paged_response(request, schemas.PledgePage, results, page, links, trusted=True)
 
 
 @api.get(
@@ -215,10 +214,10 @@ def list_pledges(request):
 )
 def get_pledge(request, ref: str):
     pk = Pledge.objects.filter(ref=ref).values_list("pk", flat=True).first()
-    pledges = pledges_with_relations([pk]) if pk else []
+    pledges = pledge_dicts([pk], Links(request)) if pk else []
     if not pledges:
         raise Http404
-    return schemas.render(schemas.PledgeOut, pledge_dict(pledges[0], Links(request)))
+    return schemas.render(schemas.PledgeOut, pledges[0], trusted=True)
 
 
 # --- Status updates ------------------------------------------------------------
