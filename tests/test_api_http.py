@@ -187,7 +187,7 @@ def test_a_token_has_its_own_allowance(client, low_rates):
 
 
 def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, low_rates):
-    with override_settings(API_PROXY_COUNT=1):
+    with override_settings(PROXY_DEPTH=1):
         for _ in range(2):
             client.get("/api/v1/themes/", headers={"X-Forwarded-For": "198.51.100.7"})
         # A client cannot dodge the limit by writing its own X-Forwarded-For.

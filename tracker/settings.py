@@ -285,9 +285,6 @@ for _scope, _rate in API_THROTTLE_RATES.items():
         raise ImproperlyConfigured(
             f"The API rate {_rate!r} for {_scope} is not valid; write it as e.g. 120/minute."
         )
-# How many proxies in front of the app append to X-Forwarded-For (the
-# documented deployment has one); 0 uses the connection's own address.
-API_PROXY_COUNT = env_int("API_PROXY_COUNT", 0)
 # Exports streaming at once on one app server; further requests get a 429
 # rather than a worker, so exports can never take every worker.
 API_EXPORT_CONCURRENCY = env_int("API_EXPORT_CONCURRENCY", 1)

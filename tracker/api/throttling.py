@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 
+from tracker.client_address import client_ip
+
 logger = logging.getLogger(__name__)
 
 PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
@@ -62,14 +64,5 @@ def wait_for(scope, ident, now=None):
 
 
 def client_address(request):
-    """The client's address: REMOTE_ADDR, or behind ``API_PROXY_COUNT``
-    trusted proxies, the address the outermost of them saw (the entry that
-    many places from the right of X-Forwarded-For). Never an entry a client
-    could have written itself."""
-    proxies = settings.API_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [a for a in forwarded if a]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as sign-in throttling counts it (PROXY_DEPTH)."""
+    return client_ip(request)
