@@ -12,7 +12,7 @@ from tests.factories import make_actor, make_pledge, make_source, make_update, m
 from tracker.api.models import ApiToken
 from tracker.error_messages import DATE_FORMAT
 from tracker.forms import StatusUpdateForm
-from tracker.models import Status, StatusUpdate, UpdateKind
+from tracker.models import Actor, Status, StatusUpdate, UpdateKind
 
 pytestmark = pytest.mark.django_db
 
@@ -155,13 +155,27 @@ def test_an_assessor_logs_an_assessment_with_a_token(client, assessor, pledge):
 
 
 def test_a_reporter_self_reports_for_their_actor_by_slug(client, reporter, pledge):
+    pledge.actors.add(Actor.objects.get(slug="european-union"))
     body = {**ASSESSMENT, "kind": "self_report", "actor": "european-union"}
     response = post(client, token_for(reporter), pledge.ref, body)
     assert response.status_code == 201, response.content
     assert StatusUpdate.objects.get().actor.slug == "european-union"
 
 
+def test_a_reporter_may_not_log_on_a_pledge_that_names_none_of_their_actors(
+    client, reporter, pledge
+):
+    body = {**ASSESSMENT, "kind": "self_report", "actor": "european-union"}
+    response = post(client, token_for(reporter), pledge.ref, body)
+    assert response.status_code == 403
+    assert assert_documented(response, "POST")["detail"].startswith(
+        "You report for European Union, and this pledge names none of them"
+    )
+    assert not StatusUpdate.objects.exists()
+
+
 def test_the_forms_messages_come_back_as_json_and_nothing_is_saved(client, reporter, pledge):
+    pledge.actors.add(Actor.objects.get(slug="european-union"))
     other = make_actor(slug="asean")
     body = {
         "status": "finished",
@@ -203,6 +217,7 @@ def test_the_models_rules_apply(client, assessor, pledge):
 
 
 def test_a_reporter_may_not_log_an_assessment(client, reporter, pledge):
+    pledge.actors.add(Actor.objects.get(slug="european-union"))
     response = post(client, token_for(reporter), pledge.ref, ASSESSMENT)
     assert response.status_code == 400
     assert "kind" in response.json()["errors"]

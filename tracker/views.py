@@ -149,16 +149,21 @@ def update_permalink(request, pk):
     return redirect(f"{update.pledge.get_absolute_url()}{query}#update-{update.pk}")
 
 
+def not_their_pledge(user):
+    """Why a Reporter may not log on a pledge (the form and the API say it)."""
+    names = ", ".join(actor.name for actor in user.reporting_for.all())
+    return (
+        f"You report for {names}, and this pledge names none of them, so you cannot log "
+        "a self-report on it. A Reporter logs updates only on pledges that name an "
+        "organisation they report for."
+    )
+
+
 @permission_required("tracker.log_update")
 def update_create(request, ref):
     pledge = get_pledge(ref)
     if not request.user.has_perm("tracker.log_update_on_pledge", pledge):
-        names = ", ".join(actor.name for actor in request.user.reporting_for.all())
-        refuse(
-            f"You report for {names}, and this pledge names none of them, so you cannot log "
-            "a self-report on it. A Reporter logs updates only on pledges that name an "
-            "organisation they report for."
-        )
+        refuse(not_their_pledge(request.user))
     # The instance knows its pledge and author before validation, so the
     # model's rules (as_of after adoption, ...) run inside form.is_valid().
     update = StatusUpdate(pledge=pledge, author=request.user)

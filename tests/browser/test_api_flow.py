@@ -11,7 +11,7 @@ from tracker.models import Actor, StatusUpdate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
 
-REF = "asem-2002-3.2"
+REF = "asem-2002-1.2"  # a pledge that names the European Union
 ACTOR = "european-union"
 
 

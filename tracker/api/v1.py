@@ -37,6 +37,7 @@ from tracker.api.openapi import filter_parameters, paging_parameters
 from tracker.filtersets import PledgeFilterSet, valid_filterset
 from tracker.forms import StatusUpdateForm
 from tracker.models import Actor, Instrument, Pledge, SourceDocument, StatusUpdate, Theme
+from tracker.views import not_their_pledge
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
@@ -278,6 +279,8 @@ def create_update(request, ref: str):
             "Assessor or Steward role.",
         )
     pledge = get_object_or_404(Pledge.objects.with_source(), ref=ref)
+    if not user.has_perm("tracker.log_update_on_pledge", pledge):
+        return schemas.error(403, not_their_pledge(user))
     data, errors = form_data(request.body)
     if errors:
         return schemas.error(400, "The update was not saved.", errors)
