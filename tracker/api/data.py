@@ -53,18 +53,21 @@ def updates_newest_first():
     return StatusUpdate.objects.select_related("actor", "author").newest_first()
 
 
-def pledges_with_relations(pks):
+def pledges_with_relations(pks, queryset=None, updates=None):
     """The pledges ``pks`` as model instances, in that order, each with its
     tags and every update (for the old /api/pledges/): five queries whatever
-    the number of pledges (one, then one per relation)."""
-    pledges = Pledge.objects.filter(pk__in=pks).order_by().with_source()
+    the number of pledges (one, then one per relation). ``queryset`` and
+    ``updates`` narrow them (the list's ?as_of= day)."""
+    base = Pledge.objects.all() if queryset is None else queryset
+    updates = updates_newest_first() if updates is None else updates
+    pledges = base.filter(pk__in=pks).order_by().with_source()
     pledges = pledges.prefetch_related(
         # Plain lists (to_attr): a related manager's .all() per pledge clones
         # a queryset each time.
         Prefetch("themes", to_attr="theme_list"),
         Prefetch("actors", to_attr="actor_list"),
         Prefetch("instruments", to_attr="instrument_list"),
-        Prefetch("updates", queryset=updates_newest_first(), to_attr="update_list"),
+        Prefetch("updates", queryset=updates, to_attr="update_list"),
     )
     by_pk = {pledge.pk: pledge for pledge in pledges}
     return [by_pk[pk] for pk in pks if pk in by_pk]

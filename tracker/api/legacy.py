@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from django.urls import reverse
 
 from tracker.api import cursor
-from tracker.api.data import pledges_with_relations
+from tracker.api.data import pledges_with_relations, updates_newest_first
 from tracker.exports import pledge_to_json
 from tracker.filtersets import valid_filterset
 
@@ -50,12 +50,25 @@ def pledges(request):
     body = {
         "count": queryset.order_by().count(),
         "next": next_url,
-        "results": [pledge_to_json(p, request) for p in pledges_with_relations(page.pks)],
+        "results": [pledge_to_json(p, request) for p in page_rows(filterset, page.pks)],
     }
     response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
     if next_url:
         response["Link"] = f'<{next_url}>; rel="next"'
     return deprecated(request, response)
+
+
+def page_rows(filterset, pks):
+    """The page's pledges; as of a day (?as_of=), with that day's status and
+    the history up to it, as before pagination."""
+    if filterset.as_of_day is None:
+        return pledges_with_relations(pks)
+    updates = (
+        updates_newest_first()
+        .entered_by(filterset.as_recorded_on)
+        .dated_between(end=filterset.as_of_day)
+    )
+    return pledges_with_relations(pks, queryset=filterset.qs, updates=updates)
 
 
 def deprecated(request, response):

@@ -4,9 +4,11 @@ exactly the filters the list applies, with the FilterSet's labels."""
 import django_filters
 
 
-def filter_parameters(filterset_class):
+def filter_parameters(filterset_class, exclude=()):
     parameters = []
     for name, filter_ in filterset_class.base_filters.items():
+        if name in exclude:
+            continue
         text = str(filter_.label or name)
         if filter_.extra.get("help_text"):
             text += f": {filter_.extra['help_text']}"
