@@ -232,3 +232,11 @@ def test_withdrawn_updates_are_listed_and_marked(client, steward):
     [entry] = get(client, f"{URL}{pledge.ref}/")["updates"]
     assert entry["withdrawn_at"] is not None
     assert entry["withdrawal_reason"] == "Duplicate of another update."
+
+
+@pytest.mark.parametrize("name", ["as_of", "recorded_on"])
+def test_another_day_is_refused_by_name_until_v1_serves_it(client, name):
+    response = client.get(URL, {name: "2005-12-31"})
+    assert response.status_code == 400
+    [message] = assert_documented(response)["errors"][name]
+    assert message.startswith("API v1 does not serve the record as of another day yet")

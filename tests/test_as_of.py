@@ -239,7 +239,7 @@ def test_the_exports_follow_the_day(client, two_pledges):
     assert a["last_update_as_of"] == "2004-01-01"
     assert a["latest_update_status"] == "limited"
     response = client.get(reverse("api-pledge-list"), {"as_of": "2005-12-31", "status": "limited"})
-    body = b"".join(response.streaming_content).decode()
+    body = response.content.decode()  # a page of the old API, no longer a stream
     assert '"ref": "a-1"' in body
     assert '"current_status": {"value": "limited"' in body
     assert '"b-1"' not in body
