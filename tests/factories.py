@@ -8,10 +8,12 @@ from django.contrib.auth import get_user_model
 
 from tracker.models import (
     Actor,
+    CommitmentType,
     Instrument,
     Paragraph,
     Pledge,
     SourceDocument,
+    StatementKind,
     Status,
     StatusUpdate,
     Theme,
@@ -78,6 +80,9 @@ def make_pledge(source=None, themes=(), actors=(), instruments=(), **fields):
         "paragraph": 1,
         "quote": "We pledge to do the first thing.",
         "title": f"Do the first thing ({n})",
+        # The class that refuses no status; tests of the modality rule say otherwise.
+        "statement_kind": StatementKind.FIRM_UNDERTAKING,
+        "commitment_type": CommitmentType.DELIVERABLE,
     }
     defaults.update(fields)
     pledge = Pledge.objects.create(**defaults)
@@ -128,6 +133,8 @@ def populate(pledge_count, updates_per_pledge=3):
             paragraph=1,
             quote="We pledge to do the first thing.",
             title=f"Bulk pledge {i}",
+            statement_kind=StatementKind.FIRM_UNDERTAKING,
+            commitment_type=CommitmentType.DELIVERABLE,
         )
         for i in range(pledge_count)
     )

@@ -48,6 +48,8 @@ def pledge_admin_data(pledge, **changes):
         "paragraph": pledge.paragraph,
         "quote": pledge.quote,
         "timeframe": pledge.timeframe,
+        "statement_kind": pledge.statement_kind,
+        "commitment_type": pledge.commitment_type,
         "themes": [t.pk for t in pledge.themes.all()] if pledge.pk else [],
         "opened_version": pledge.version,
         # The new-update inline, then the read-only timeline inline.

@@ -18,7 +18,9 @@ from tests.factories import (
     populate,
 )
 from tracker.models import (
+    CommitmentType,
     Pledge,
+    StatementKind,
     Status,
     Timeframe,
     UpdateKind,
@@ -110,10 +112,22 @@ def test_it_gives_every_field(client, full_pledge):
             "slug": "asem-2002",
             "title": "ASEM Copenhagen Declaration",
             "short_title": "ASEM",
+            "document_symbol": "",
+            "url": "",
         },
         "paragraph": 2,
         "paragraph_url": "http://testserver/sources/asem-2002/#p2",
         "timeframe": "long_term",
+        "statement_kind": {
+            "value": "firm_undertaking",
+            "label": "Firm undertaking",
+            "definition": StatementKind.FIRM_UNDERTAKING.definition,
+        },
+        "commitment_type": {
+            "value": "deliverable",
+            "label": "Deliverable",
+            "definition": CommitmentType.DELIVERABLE.definition,
+        },
         "themes": [{"slug": "terrorist-financing", "name": "Terrorist financing"}],
         "actors": [{"slug": "asem-partners", "name": "ASEM partners"}],
         "instruments": [
@@ -122,7 +136,7 @@ def test_it_gives_every_field(client, full_pledge):
         "current_status": {
             "value": "complete",
             "label": "Complete",
-            "definition": "The pledge's own words are fully met.",
+            "definition": Status.COMPLETE.definition,
         },
         "last_update_as_of": "2005-04-13",
         "created": pledge.created.isoformat(),
@@ -347,3 +361,17 @@ def test_a_withdrawn_update_says_so_and_why(client):
     assert withdrawn["withdrawal_reason"] == "Entered against the wrong pledge."
     assert withdrawn["withdrawn_at"] is not None
     assert counted["withdrawn_at"] is None and counted["withdrawal_reason"] == ""
+
+
+def test_context_has_its_kind_and_no_current_status(client):
+    make_pledge(ref="hlm5-2003-8.4", statement_kind=StatementKind.CONTEXT, commitment_type="")
+    [item] = get_json(client)["results"]
+    assert item["statement_kind"]["value"] == "context"
+    assert item["commitment_type"] is None and item["current_status"] is None
+
+
+def test_the_api_filters_by_modality(client):
+    make_pledge(ref="a-1.1")
+    make_pledge(ref="b-1.1", statement_kind=StatementKind.CONTEXT, commitment_type="")
+    data = get_json(client, {"statement_kind": "context"})
+    assert [item["ref"] for item in data["results"]] == ["b-1.1"]

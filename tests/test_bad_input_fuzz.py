@@ -67,6 +67,8 @@ PARAMS = st.sampled_from(
         "actor",
         "instrument",
         "timeframe",
+        "statement_kind",
+        "commitment_type",
         "updated_after",
         "updated_before",
         "stale",
@@ -204,6 +206,8 @@ PLEDGE_FIELDS = st.fixed_dictionaries(
         "paragraph": st.one_of(st.sampled_from(["1", "2", "99"]), VALUES),
         "quote": st.one_of(st.just("We pledge to do the first thing."), VALUES),
         "timeframe": st.one_of(st.just("unspecified"), VALUES),
+        "statement_kind": st.one_of(st.sampled_from(["context", "soft_commitment"]), VALUES),
+        "commitment_type": st.one_of(st.sampled_from(["", "process", "deliverable"]), VALUES),
     }
 )
 

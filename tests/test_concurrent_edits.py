@@ -81,6 +81,8 @@ def test_two_real_concurrent_transactions_on_postgresql():
                     "paragraph": instance.paragraph,
                     "quote": instance.quote,
                     "timeframe": instance.timeframe,
+                    "statement_kind": instance.statement_kind,
+                    "commitment_type": instance.commitment_type,
                     "opened_version": 1,
                 }
                 form = VersionedPledgeForm(data, instance=instance)

@@ -74,3 +74,18 @@ def test_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(7):
         response = client.get("/")
     assert response.status_code == 200
+
+
+def test_counts_and_staleness_cover_commitments_only(client):
+    from tracker.models import StatementKind
+
+    theme = make_theme(name="Human rights")
+    make_pledge(themes=[theme])  # a commitment with no update: stale
+    make_pledge(themes=[theme], statement_kind=StatementKind.CONTEXT, commitment_type="")
+    response = client.get("/")
+    row = next(r for r in response.context["theme_rows"] if r.object == theme)
+    assert row.total == 1
+    assert response.context["pledge_total"] == 1
+    assert response.context["stale_total"] == 1
+    assert response.context["context_total"] == 1
+    assert "1 passage of context that commits no one" in response.text

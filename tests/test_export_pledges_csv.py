@@ -39,6 +39,8 @@ COLUMNS = [
     "actors",
     "instruments",
     "timeframe",
+    "statement_kind",
+    "commitment_type",
     "current_status",
     "last_update_as_of",
     "latest_update_as_of",
@@ -102,6 +104,8 @@ def test_it_gives_every_column(client):
         "actors": "asem-partners",
         "instruments": "unscr-1373",
         "timeframe": "short_to_medium",
+        "statement_kind": "firm_undertaking",
+        "commitment_type": "deliverable",
         "current_status": "complete",
         "last_update_as_of": "2005-04-13",
         "latest_update_as_of": "2005-04-13",
@@ -287,3 +291,16 @@ def test_a_withdrawn_update_is_not_the_latest_update(client):
     [row] = read_streamed_csv(client.get(URL))
     assert row["latest_update_summary"] == "Still counts."
     assert row["latest_update_as_of"] == "2005-01-01"
+
+
+def test_context_has_its_kind_and_no_status(client):
+    from tests.factories import make_pledge
+    from tracker.models import StatementKind
+
+    make_pledge(ref="hlm5-2003-8.4", statement_kind=StatementKind.CONTEXT, commitment_type="")
+    [row] = get_rows(client)
+    assert (row["statement_kind"], row["commitment_type"], row["current_status"]) == (
+        "context",
+        "",
+        "",
+    )

@@ -164,3 +164,137 @@ def test_asem_paragraph_9_timeframes(loaded):
         .exclude(timeframe=Timeframe.UNSPECIFIED)
         .exists()
     )
+
+
+# --- Modality, titles and sources, as the clause-by-clause review of December 2026 settled them.
+
+F, S, D, C = "firm_undertaking", "soft_commitment", "declaratory_position", "context"
+DEL, PRI, PRO = "deliverable", "standing_principle", "process"
+MODALITY = {
+    "asem-2002-1.1": (D, PRI),
+    "asem-2002-1.2": (S, PRO),
+    "asem-2002-2.1": (F, PRO),
+    "asem-2002-2.2": (S, PRI),
+    "asem-2002-2.3": (S, PRI),
+    "asem-2002-3.1": (S, PRI),
+    "asem-2002-3.2": (F, PRO),
+    "asem-2002-3.3": (S, PRI),
+    "asem-2002-3.4": (S, PRO),
+    "asem-2002-3.5": (F, PRO),
+    "asem-2002-3.6": (S, DEL),
+    "asem-2002-3.7": (S, DEL),
+    "asem-2002-4.1": (F, PRI),
+    "asem-2002-5.1": (S, PRI),
+    "asem-2002-6.1": (F, PRO),
+    "asem-2002-7.1": (F, PRO),
+    "asem-2002-7.2": (D, PRI),
+    "asem-2002-8.1": (F, PRO),
+    "asem-2002-9.1": (F, DEL),
+    "asem-2002-9.2": (F, PRO),
+    "asem-2002-9.3": (F, PRO),
+    "asem-2002-9.4": (F, PRO),
+    "hlm5-2003-1.1": (C, ""),
+    "hlm5-2003-2.1": (S, PRI),
+    "hlm5-2003-2.2": (S, PRI),
+    "hlm5-2003-2.3": (S, PRO),
+    "hlm5-2003-2.4": (S, PRO),
+    "hlm5-2003-3.1": (S, PRI),
+    "hlm5-2003-3.2": (S, PRI),
+    "hlm5-2003-3.3": (S, PRO),
+    "hlm5-2003-3.4": (S, PRO),
+    "hlm5-2003-3.5": (S, PRI),
+    "hlm5-2003-4.1": (F, PRI),
+    "hlm5-2003-4.2": (S, PRI),
+    "hlm5-2003-4.3": (S, PRI),
+    "hlm5-2003-5.1": (C, ""),
+    "hlm5-2003-5.2": (S, PRI),
+    "hlm5-2003-5.3": (S, PRO),
+    "hlm5-2003-5.4": (S, PRO),
+    "hlm5-2003-6.1": (S, PRI),
+    "hlm5-2003-6.2": (S, DEL),
+    "hlm5-2003-7.1": (S, PRI),
+    "hlm5-2003-7.2": (C, ""),
+    "hlm5-2003-7.3": (S, PRI),
+    "hlm5-2003-8.1": (S, PRO),
+    "hlm5-2003-8.2": (S, PRO),
+    "hlm5-2003-8.3": (C, ""),
+    "hlm5-2003-8.4": (C, ""),
+    "hlm5-2003-9.1": (S, PRO),
+    "hlm5-2003-10.1": (F, PRO),
+    "hlm5-2003-10.2": (F, PRO),
+}
+
+
+def test_every_pledge_records_its_modality(loaded):
+    found = {
+        ref: (kind, commitment_type)
+        for ref, kind, commitment_type in Pledge.objects.values_list(
+            "ref", "statement_kind", "commitment_type"
+        )
+    }
+    assert found == MODALITY
+    # The review's clause counts: ASEM 11 firm, 9 soft, 2 declaratory; HLM5 3 firm,
+    # 19 soft and 2 borderline (counted as soft here), and 5 passages of context.
+    kinds = [kind for kind, _ in MODALITY.values()]
+    assert (kinds.count(F), kinds.count(S), kinds.count(D), kinds.count(C)) == (14, 30, 2, 5)
+
+
+def test_the_migration_classifies_existing_databases_as_the_fixture_does():
+    """Migration 0012 classifies the shipped pledges of a database that loaded
+    them before modality existed; it must agree with the fixture."""
+    from importlib import import_module
+
+    migration = import_module("tracker.migrations.0012_modality_and_source_symbols")
+    assert migration.SHIPPED == MODALITY
+
+
+@pytest.mark.parametrize(
+    ("ref", "title"),
+    [
+        # The review's eight material corrections, modal verbs kept.
+        ("hlm5-2003-1.1", "Participants' view that working together could have a major impact"),
+        ("hlm5-2003-2.2", "Force should be used in accordance with the UN Charter, under the"),
+        ("hlm5-2003-5.1", "Concern voiced about discrimination against peoples or cultures"),
+        ("hlm5-2003-7.2", "Observation that success against poverty and deprivation could"),
+        ("hlm5-2003-8.3", "Particular concern voiced about the proliferation of weapons"),
+        ("hlm5-2003-8.4", "The problem of the illicit trade in small arms noted"),
+        ("asem-2002-3.4", "Recognise the need for technical assistance to third countries"),
+        ("asem-2002-4.1", "Reaffirm commitment to GA resolution 56/24 T on disarmament, non-"),
+        # Minor ones.
+        ("asem-2002-3.5", "Work towards accession to and implementation of"),
+        ("asem-2002-3.6", "Stress the importance of concluding the negotiations on the Comp"),
+        ("asem-2002-3.7", "Stress the importance of concluding the negotiations on the Nucl"),
+        ("asem-2002-3.3", "Attach great importance to the work of"),
+        ("asem-2002-6.1", "Strengthen consultation, cooperation and coordination by expanding"),
+        ("hlm5-2003-6.2", "Develop cooperative mechanisms to monitor and peer-review the appl"),
+        ("hlm5-2003-5.4", "Multilateral organizations to address discrimination and promote"),
+    ],
+)
+def test_titles_say_what_the_text_says(loaded, ref, title):
+    assert Pledge.objects.get(ref=ref).title.startswith(title)
+
+
+def test_no_title_overstates_force_or_invents_an_aim(loaded):
+    titles = dict(Pledge.objects.values_list("ref", "title"))
+    assert "only" not in titles["hlm5-2003-2.2"].split()
+    assert "constituencies" in titles["hlm5-2003-1.1"] and "reach" not in titles["hlm5-2003-1.1"]
+    assert "multilingualism" in titles["hlm5-2003-5.4"]
+
+
+def test_sources_record_their_symbol_url_kind_and_settled_date(loaded):
+    from datetime import date
+
+    asem = SourceDocument.objects.get(slug="asem-copenhagen-2002")
+    # Adopted on the summit's first day: China's MFA copy is headed 23 September
+    # 2002, People's Daily (24 Sept) reports it "adopted on Monday", and Japan's
+    # Prime Minister files it under 23 September; see docs/history-sources.md.
+    assert asem.date_adopted == date(2002, 9, 23)
+    assert asem.url == "https://www.mofa.go.jp/policy/economy/asem/asem4/terro.html"
+    assert "Chairman's Statement of 24 September 2002" in asem.document_kind
+    hlm5 = SourceDocument.objects.get(slug="un-regional-organizations-2003")
+    assert hlm5.document_symbol == "SG/2084"
+    assert hlm5.url == "https://unis.unvienna.org/unis/en/pressrels/2003/sg2084.html"
+    assert hlm5.title.startswith("Chairman's conclusions of the Fifth High-Level Meeting")
+    assert hlm5.document_kind.startswith("Chairman's conclusions")
+    # The text labels itself so: the press release gives the Chairman's conclusions.
+    assert "the conclusions of Secretary-General Kofi Annan, Chairman" in hlm5.text

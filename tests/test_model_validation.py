@@ -7,8 +7,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import make_pledge, make_user
-from tracker.models import Pledge, Status, StatusUpdate, UpdateKind
+from tests.factories import make_pledge, make_steward, make_user
+from tracker.models import (
+    CommitmentType,
+    Pledge,
+    StatementKind,
+    Status,
+    StatusUpdate,
+    UpdateKind,
+)
 from tracker.quotes import normalise_for_quote
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +123,89 @@ def test_refs_may_use_dots_and_hyphens():
 def test_quote_normalisation_forgives_only_white_space_and_typographic_quotes():
     assert normalise_for_quote("“new”\u00a0 threats’") == '"new" threats\''
     assert normalise_for_quote("new threats") != normalise_for_quote("new threat")
+
+
+# --- Modality: a status must be able to describe the commitment it is on -------------
+
+
+def classified(statement_kind, commitment_type=""):
+    return make_pledge(statement_kind=statement_kind, commitment_type=commitment_type)
+
+
+@pytest.mark.parametrize(
+    ("commitment_type", "refused", "allowed"),
+    [
+        (CommitmentType.STANDING_PRINCIPLE, Status.COMPLETE, Status.ONGOING),
+        (CommitmentType.STANDING_PRINCIPLE, Status.LIMITED, Status.SUPERSEDED),
+        (CommitmentType.PROCESS, Status.SUBSTANTIAL, Status.STALLED),
+        (CommitmentType.PROCESS, Status.COMPLETE, Status.NOT_STARTED),
+    ],
+)
+def test_a_status_its_commitment_type_cannot_have_is_refused(commitment_type, refused, allowed):
+    pledge = classified(StatementKind.SOFT_COMMITMENT, commitment_type)
+    errors = errors_of(build_update(pledge=pledge, status=refused))
+    message = errors["status"][0]
+    assert f"“{refused.label}” cannot apply to {pledge.ref}" in message
+    assert commitment_type.label.lower() in message
+    assert f"“{allowed.label}”" in message  # the message lists what can apply
+    build_update(pledge=pledge, status=allowed).full_clean()
+
+
+def test_a_deliverable_takes_every_status():
+    pledge = classified(StatementKind.FIRM_UNDERTAKING, CommitmentType.DELIVERABLE)
+    for status in Status:
+        build_update(pledge=pledge, status=status).full_clean()
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_context_takes_no_status_at_all(status):
+    pledge = classified(StatementKind.CONTEXT)
+    errors = errors_of(build_update(pledge=pledge, status=status))
+    assert "is context, not a commitment" in errors["status"][0]
+
+
+def test_a_refused_update_is_not_saved_by_the_form_either():
+    from tracker.forms import StatusUpdateForm
+
+    pledge = classified(StatementKind.SOFT_COMMITMENT, CommitmentType.STANDING_PRINCIPLE)
+    user = make_steward()
+    form = StatusUpdateForm(
+        {
+            "status": Status.COMPLETE,
+            "as_of": "2005-01-01",
+            "kind": UpdateKind.INDEPENDENT_ASSESSMENT,
+            "summary": "Something happened.",
+            "evidence_url": "https://www.un.org/",
+        },
+        instance=StatusUpdate(pledge=pledge, author=user),
+        user=user,
+    )
+    assert not form.is_valid()
+    assert "cannot apply" in form.errors["status"][0]
+    assert not StatusUpdate.objects.exists()
+
+
+def test_a_commitment_needs_a_type_and_context_has_none():
+    pledge = make_pledge()
+    pledge.commitment_type = ""
+    errors = errors_of(pledge)
+    assert "Say what type of commitment" in errors["commitment_type"][0]
+    pledge.statement_kind, pledge.commitment_type = StatementKind.CONTEXT, CommitmentType.PROCESS
+    assert "leave the type blank" in errors_of(pledge)["commitment_type"][0]
+    pledge.commitment_type = ""
+    pledge.full_clean()
+
+
+def test_reclassifying_under_a_recorded_status_it_would_refuse_is_refused():
+    pledge = classified(StatementKind.FIRM_UNDERTAKING, CommitmentType.DELIVERABLE)
+    update = build_update(pledge=pledge, status=Status.COMPLETE)
+    update.save()
+    pledge.commitment_type = CommitmentType.STANDING_PRINCIPLE
+    errors = errors_of(pledge)
+    assert "“Complete”" in errors["statement_kind"][0]
+    assert "Withdraw those updates" in errors["statement_kind"][0]
+    # Once the update is withdrawn (it stays in the record), the pledge can move.
+    update.withdraw(make_user(), "It was about another pledge.")
+    pledge.full_clean()
+    update.refresh_from_db()
+    update.full_clean()  # a withdrawn update keeps what it said and stays valid

@@ -99,6 +99,8 @@ def add_pledge_data(source, quote, **overrides):
         "paragraph": 2,
         "quote": quote,
         "timeframe": "unspecified",
+        "statement_kind": "firm_undertaking",
+        "commitment_type": "process",
         "updates-TOTAL_FORMS": "0",
         "updates-INITIAL_FORMS": "0",
         "updates-2-TOTAL_FORMS": "0",

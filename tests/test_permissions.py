@@ -409,6 +409,8 @@ ENDPOINTS = {
                 "paragraph": 2,
                 "quote": "We pledge to do the second thing.",
                 "timeframe": "unspecified",
+                "statement_kind": "firm_undertaking",
+                "commitment_type": "deliverable",
                 "updates-TOTAL_FORMS": "0",
                 "updates-INITIAL_FORMS": "0",
                 "updates-2-TOTAL_FORMS": "0",

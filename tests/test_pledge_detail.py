@@ -161,3 +161,19 @@ def test_an_update_permalink_leads_to_its_page_and_anchor(client, pledge):
     page_two = client.get(pledge.get_absolute_url(), {"page": 2})
     assert f'id="update-{oldest.pk}"' in page_two.text
     assert client.get("/updates/999999/").status_code == 404
+
+
+def test_it_shows_what_the_words_commit_to(client, pledge):
+    response = client.get(pledge.get_absolute_url())
+    assert "Firm undertaking." in response.text and "Deliverable." in response.text
+    assert 'href="/methodology/#modality"' in response.text
+
+
+def test_context_shows_no_status_and_no_way_to_log_one(client):
+    from tracker.models import StatementKind
+
+    context = make_pledge(statement_kind=StatementKind.CONTEXT, commitment_type="")
+    response = client.get(context.get_absolute_url())
+    assert "Context, no status" in response.text
+    assert "no status is tracked for them" in response.text
+    assert "Log a status update" not in response.text

@@ -16,7 +16,7 @@ from tests.factories import (
     make_update,
     populate,
 )
-from tracker.models import Status, Timeframe
+from tracker.models import CommitmentType, StatementKind, Status, Timeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +98,61 @@ def test_each_filter_parameter(client, world, query, expected):
     assert sorted(refs(response)) == expected
     # The count is summed from the status facet, not counted: it must agree.
     assert response.context["page"].paginator.count == len(expected)
+
+
+@pytest.fixture
+def with_modality(world):
+    """The world, plus a passage of context and a standing principle."""
+    world["d"] = make_pledge(
+        ref="d-3.1",
+        title="Concern voiced",
+        paragraph=3,
+        statement_kind=StatementKind.CONTEXT,
+        commitment_type="",
+    )
+    world["e"] = make_pledge(
+        ref="e-4.1",
+        title="Uphold a principle",
+        paragraph=4,
+        statement_kind=StatementKind.SOFT_COMMITMENT,
+        commitment_type=CommitmentType.STANDING_PRINCIPLE,
+    )
+    return world
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["a-1.1", "b-2.1", "c-1.1", "d-3.1", "e-4.1"]),  # context is listed
+        ("statement_kind=context", ["d-3.1"]),
+        ("statement_kind=soft_commitment&statement_kind=context", ["d-3.1", "e-4.1"]),
+        ("commitment_type=standing_principle", ["e-4.1"]),
+        ("commitment_type=deliverable", ["a-1.1", "b-2.1", "c-1.1"]),
+        # Context has no status: no status selects it, and it is never stale.
+        ("status=no_information", ["c-1.1", "e-4.1"]),
+        ("stale=yes", ["a-1.1", "b-2.1", "c-1.1", "e-4.1"]),
+    ],
+)
+def test_modality_filters_and_context_in_status_filters(client, with_modality, query, expected):
+    response = client.get(f"{URL}?{query}")
+    assert sorted(refs(response)) == expected
+    assert response.context["page"].paginator.count == len(expected)
+
+
+def test_the_status_facet_counts_commitments_and_notes_context_apart(client, with_modality):
+    response = client.get(URL)
+    facets = response.context["facets"]
+    counts = {option["value"]: option["count"] for option in facets["status"]}
+    assert counts[Status.NO_INFORMATION] == 2  # c and e; d is context
+    assert facets["context_count"] == 1
+    assert "Also 1 context item with no status" in response.text
+    assert "Context, no status" in response.text  # the row's label, not a status badge
+
+
+def test_an_unknown_kind_of_statement_is_reported_not_applied(client, with_modality):
+    response = client.get(f"{URL}?statement_kind=promise")
+    assert "is not a kind of statement" in str(response.context["filter_errors"])
+    assert len(refs(response)) == 5
 
 
 def test_blank_values_mean_no_filter(client, world):

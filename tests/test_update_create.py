@@ -159,3 +159,38 @@ def test_a_post_without_a_csrf_token_is_refused(url, reporter, valid):
 def test_an_unknown_pledge_is_a_404(client, reporter):
     client.force_login(reporter)
     assert client.get("/pledges/nope/updates/new/").status_code == 404
+
+
+def test_a_status_the_commitment_cannot_have_is_refused_and_nothing_saved(client, reporter, valid):
+    from tracker.models import CommitmentType, StatementKind
+
+    principle = make_pledge(
+        statement_kind=StatementKind.SOFT_COMMITMENT,
+        commitment_type=CommitmentType.STANDING_PRINCIPLE,
+    )
+    client.force_login(reporter)
+    url = reverse("update-create", args=[principle.ref])
+    page = client.get(url)
+    assert "The statuses that can apply to it are: No information, Ongoing, Superseded." in (
+        page.text
+    )
+    response = client.post(url, valid | {"status": "complete"})
+    assert response.status_code == 200
+    assert "cannot apply to" in response.text and "standing principle" in response.text
+    assert "Most of the programme ran." in response.text  # nothing typed is lost
+    assert not StatusUpdate.objects.exists()
+
+
+def test_context_offers_no_form_and_refuses_a_post(client, reporter, valid):
+    from tracker.models import StatementKind
+
+    context = make_pledge(statement_kind=StatementKind.CONTEXT, commitment_type="")
+    client.force_login(reporter)
+    url = reverse("update-create", args=[context.ref])
+    page = client.get(url)
+    assert (
+        "is context, not a commitment" in page.text
+        and '<form method="post" class="update-form"' not in page.text
+    )
+    client.post(url, valid)
+    assert not StatusUpdate.objects.exists()

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from tracker import trends
 from tracker.filtersets import valid_filterset, valid_update_dates
-from tracker.models import PLEDGE_FIELDS, Pledge, StatusUpdate
+from tracker.models import PLEDGE_FIELDS, Pledge, StatementKind, StatusUpdate
 from tracker.spreadsheets import escape_formula
 from tracker.vocabulary import TAG_KINDS
 
@@ -110,6 +110,8 @@ def pledge_to_json(pledge, request):
     prefetched into ``theme_list``, ``actor_list``, ``instrument_list`` and
     ``update_list`` (see tracker.api.data.pledges_with_relations)."""
     status = pledge.status_choice  # on the ?as_of= day, if any
+    kind = pledge.statement_kind_choice
+    commitment_type = pledge.commitment_type_choice
     source = pledge.source
     paragraph_url = pledge.get_paragraph_url()
     return {
@@ -121,21 +123,42 @@ def pledge_to_json(pledge, request):
             "slug": source.slug,
             "title": source.title,
             "short_title": source.short_title,
+            "document_symbol": source.document_symbol,
+            "url": source.url,
         },
         "paragraph": pledge.paragraph,
         "paragraph_url": request.build_absolute_uri(paragraph_url),
         "timeframe": pledge.timeframe,
+        "statement_kind": (
+            {"value": kind.value, "label": kind.label, "definition": kind.definition}
+            if kind
+            else None
+        ),
+        "commitment_type": (
+            {
+                "value": commitment_type.value,
+                "label": commitment_type.label,
+                "definition": commitment_type.definition,
+            }
+            if commitment_type
+            else None
+        ),
         "themes": [{"slug": theme.slug, "name": theme.name} for theme in pledge.theme_list],
         "actors": [{"slug": actor.slug, "name": actor.name} for actor in pledge.actor_list],
         "instruments": [
             {"slug": item.slug, "name": item.name, "symbol": item.symbol}
             for item in pledge.instrument_list
         ],
-        "current_status": {
-            "value": status.value,
-            "label": status.label,
-            "definition": status.definition,
-        },
+        # Context is not a commitment and has no status.
+        "current_status": (
+            {
+                "value": status.value,
+                "label": status.label,
+                "definition": status.definition,
+            }
+            if pledge.is_commitment
+            else None
+        ),
         "last_update_as_of": isoformat(pledge.last_update_date),
         "created": isoformat(pledge.created),
         "updated": isoformat(pledge.updated),
@@ -222,6 +245,8 @@ PLEDGE_CSV_FIELDS = [
     "paragraph",
     "quote",
     "timeframe",
+    "statement_kind",
+    "commitment_type",
     "current_status",
     "last_update_as_of",
     "latest_update",
@@ -250,7 +275,20 @@ def pledge_csv_rows(pledges, pledge_url_prefix, fields=PLEDGE_CSV_FIELDS):
             ).values_list("pk", *LATEST_UPDATE_FIELDS)
         }
         empty = (None,) * len(LATEST_UPDATE_FIELDS)
-        for pk, ref, title, source, paragraph, quote, timeframe, status, last, latest_id in batch:
+        for (
+            pk,
+            ref,
+            title,
+            source,
+            paragraph,
+            quote,
+            timeframe,
+            statement_kind,
+            commitment_type,
+            status,
+            last,
+            latest_id,
+        ) in batch:
             # The columns of PLEDGE_CSV_COLUMNS, in its order.
             yield [
                 ref,
@@ -262,7 +300,10 @@ def pledge_csv_rows(pledges, pledge_url_prefix, fields=PLEDGE_CSV_FIELDS):
                 tags["actors"].get(pk, ""),
                 tags["instruments"].get(pk, ""),
                 timeframe,
-                status,
+                statement_kind,
+                commitment_type,
+                # Context has no status: an empty cell, never "no_information".
+                status if statement_kind != StatementKind.CONTEXT else "",
                 last,
                 *latest.get(latest_id, empty),
                 f"{pledge_url_prefix}{ref}/",

@@ -18,7 +18,15 @@ from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
 
 from tracker.error_messages import DATE_FORMAT
-from tracker.models import REF_PATTERN, Pledge, Status, StatusUpdate, Timeframe
+from tracker.models import (
+    REF_PATTERN,
+    CommitmentType,
+    Pledge,
+    StatementKind,
+    Status,
+    StatusUpdate,
+    Timeframe,
+)
 from tracker.search import SEARCH_CONFIG
 from tracker.vocabulary import KINDS, TAG_KINDS
 from tracker.vocabulary import current as current_vocabulary
@@ -134,6 +142,20 @@ class PledgeFilterSet(django_filters.FilterSet):
         distinct=False,
         error_messages={"invalid_choice": "“%(value)s” is not a status."},
     )
+    statement_kind = django_filters.MultipleChoiceFilter(
+        label="Kind of statement",
+        field_name="statement_kind",
+        choices=StatementKind.choices,
+        distinct=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of statement."},
+    )
+    commitment_type = django_filters.MultipleChoiceFilter(
+        label="Type of commitment",
+        field_name="commitment_type",
+        choices=CommitmentType.choices,
+        distinct=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a type of commitment."},
+    )
     actor = django_filters.ChoiceFilter(
         label="Actor",
         field_name="actors",
@@ -168,7 +190,10 @@ class PledgeFilterSet(django_filters.FilterSet):
     stale = django_filters.ChoiceFilter(
         label="Stale",
         method="filter_stale",
-        choices=[("yes", "Stale: no update in over a year"), ("no", "Updated within a year")],
+        choices=[
+            ("yes", "Stale: a commitment with no update in over a year"),
+            ("no", "Updated within a year"),
+        ],
         empty_label="Either",
     )
     # The record on another day (Pledge.objects.as_of()): every status, count
@@ -312,9 +337,11 @@ class PledgeFilterSet(django_filters.FilterSet):
         return queryset  # dated() has applied it
 
     def filter_status(self, queryset, name, value):
+        """Commitments whose status is one of those chosen: context has no
+        status, so no status selects it."""
         if not value:
             return queryset
-        return queryset.filter(**{f"{self.columns['status']}__in": value})
+        return queryset.commitments().filter(**{f"{self.columns['status']}__in": value})
 
     def filter_last_update(self, queryset, name, value):
         if value is None:

@@ -25,7 +25,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,9 @@ from simple_history.models import HistoricalRecords
 from tracker import search
 from tracker.error_messages import HTTP_URL, WITHDRAWAL_REASON_REQUIRED
 from tracker.quotes import normalise_for_quote
+
+# The key under which status_counts() reports the pledges that are context.
+CONTEXT_COUNT = "context"
 
 # A pledge counts as stale when nothing has been recorded on it for this long.
 STALE_AFTER = timedelta(days=365)
@@ -55,6 +58,8 @@ PLEDGE_FIELDS = [
     "actors",
     "instruments",
     "timeframe",
+    "statement_kind",
+    "commitment_type",
 ]
 
 
@@ -108,10 +113,19 @@ class Status(models.TextChoices):
 STATUS_DEFINITIONS = {
     Status.NO_INFORMATION: "No evidence has been recorded about implementation yet.",
     Status.NOT_STARTED: "Evidence shows that implementation has not begun.",
-    Status.LIMITED: "Implementation has begun, but only a small part of the pledge is met.",
-    Status.SUBSTANTIAL: "Much of the pledge is met, but not all of it.",
-    Status.COMPLETE: "The pledge's own words are fully met.",
-    Status.ONGOING: "A standing commitment that is being honoured, with documented activity.",
+    Status.LIMITED: (
+        "Implementation has begun, but fewer than half of the things the pledge's words ask "
+        "for are evidenced as done."
+    ),
+    Status.SUBSTANTIAL: (
+        "Half or more of the things the pledge's words ask for are evidenced as done, "
+        "but not all of them."
+    ),
+    Status.COMPLETE: "Everything the pledge's own words ask for is evidenced as done.",
+    Status.ONGOING: (
+        "Activity bearing on the pledge is documented and continuing. It shows the "
+        "commitment being acted on, not that it is met."
+    ),
     Status.STALLED: "Work began but is blocked, with no progress recorded.",
     Status.SUPERSEDED: "Replaced by a later commitment or overtaken by events.",
 }
@@ -127,6 +141,118 @@ STATUS_COLOURS = {
     Status.STALLED: "#6b2d75",
     Status.SUPERSEDED: "#4a4a4a",
 }
+
+
+class StatementKind(models.TextChoices):
+    """What kind of statement a pledge's words make: how strongly, if at all,
+    they commit their authors (the modal verb of the clause)."""
+
+    FIRM_UNDERTAKING = "firm_undertaking", "Firm undertaking"
+    SOFT_COMMITMENT = "soft_commitment", "Softer commitment"
+    DECLARATORY_POSITION = "declaratory_position", "Declaratory position"
+    CONTEXT = "context", "Context, not a commitment"
+
+    @property
+    def definition(self):
+        return STATEMENT_KIND_DEFINITIONS[self]
+
+    @property
+    def is_commitment(self):
+        return self != StatementKind.CONTEXT
+
+
+STATEMENT_KIND_DEFINITIONS = {
+    StatementKind.FIRM_UNDERTAKING: (
+        "The authors bind themselves to act: they pledge, will, are determined to, agree, "
+        "or reiterate or reaffirm a commitment."
+    ),
+    StatementKind.SOFT_COMMITMENT: (
+        "The authors commit themselves in weaker words: they emphasise, stress, encourage, "
+        "attach importance to, recognise the need for, or say that something should be done."
+    ),
+    StatementKind.DECLARATORY_POSITION: (
+        "The authors state a position they hold, such as condemning or rejecting something, "
+        "rather than an action to take."
+    ),
+    StatementKind.CONTEXT: (
+        "The words record a finding, an opinion, a concern or something noted. They commit "
+        "no one, so the tracker records no status for them and leaves them out of its counts."
+    ),
+}
+
+
+class CommitmentType(models.TextChoices):
+    """What kind of thing a commitment asks for, which decides the statuses
+    that can apply to it (ALLOWED_STATUSES)."""
+
+    DELIVERABLE = "deliverable", "Deliverable"
+    STANDING_PRINCIPLE = "standing_principle", "Standing principle"
+    PROCESS = "process", "Process"
+
+    @property
+    def definition(self):
+        return COMMITMENT_TYPE_DEFINITIONS[self]
+
+    @property
+    def allowed_statuses(self):
+        return ALLOWED_STATUSES[self]
+
+
+COMMITMENT_TYPE_DEFINITIONS = {
+    CommitmentType.DELIVERABLE: (
+        "A result that can be finished, such as concluding a convention or setting up a "
+        "mechanism. It can be complete."
+    ),
+    CommitmentType.STANDING_PRINCIPLE: (
+        "A rule of conduct or a position to keep to, with no end point. It is honoured or not, "
+        "but never complete."
+    ),
+    CommitmentType.PROCESS: (
+        "Continuing work, such as meetings, consultations or cooperation. It can start, go on, "
+        "stall or be replaced, but it is never complete."
+    ),
+}
+
+# The statuses that can describe each type of commitment. A principle is
+# honoured or not: it has no share "met" and no end. A process goes on, stalls
+# or is replaced, but is never finished. Context takes no status at all.
+ALLOWED_STATUSES = {
+    CommitmentType.DELIVERABLE: list(Status),
+    CommitmentType.STANDING_PRINCIPLE: [Status.NO_INFORMATION, Status.ONGOING, Status.SUPERSEDED],
+    CommitmentType.PROCESS: [
+        Status.NO_INFORMATION,
+        Status.NOT_STARTED,
+        Status.ONGOING,
+        Status.STALLED,
+        Status.SUPERSEDED,
+    ],
+}
+
+
+def status_refusal(pledge, status):
+    """Why ``status`` cannot be recorded on ``pledge``, as a sentence, or None
+    when it can. The one statement of the rule: StatusUpdate.clean() (forms,
+    the admin, imports) and Pledge.clean() (reclassifying) both ask it."""
+    if status not in Status.values:
+        return None  # the field's own choices refuse it, with their message
+    status = Status(status)
+    if pledge.statement_kind == StatementKind.CONTEXT:
+        return (
+            f"{pledge.ref} is context, not a commitment: its words commit no one, so no "
+            "status can be recorded on it."
+        )
+    if pledge.commitment_type not in CommitmentType.values:
+        return None  # blank or unknown: Pledge.clean() and the field's choices say so
+    commitment_type = CommitmentType(pledge.commitment_type)
+    allowed = commitment_type.allowed_statuses
+    if status in allowed:
+        return None
+    labels = ", ".join(f"“{s.label}”" for s in allowed)
+    return (
+        f"“{status.label}” cannot apply to {pledge.ref}, which is a "
+        f"{commitment_type.label.lower()}: {commitment_type.definition} "
+        f"The statuses that can apply are {labels}."
+    )
 
 
 class UpdateKind(models.TextChoices):
@@ -165,7 +291,22 @@ class SourceDocument(models.Model):
         "date adopted", help_text="The day the text was agreed or issued."
     )
     date_published = models.DateField("date published", null=True, blank=True)
-    url = models.URLField("official URL", blank=True)
+    url = models.URLField(
+        "official URL", blank=True, help_text="Where the issuing body publishes the text."
+    )
+    document_symbol = models.CharField(
+        "document symbol",
+        max_length=80,
+        blank=True,
+        help_text="The symbol the text was issued under, e.g. SG/2084 for a UN press release.",
+    )
+    document_kind = models.CharField(
+        "kind of text",
+        max_length=300,
+        blank=True,
+        help_text="What the text is and who stands behind it, e.g. “Chairman's conclusions: "
+        "the Secretary-General's summary, not a negotiated text”.",
+    )
     text = models.TextField(
         "full text", help_text="The whole text, verbatim, as the source publishes it."
     )
@@ -328,13 +469,23 @@ class Instrument(models.Model):
 
 
 class PledgeQuerySet(models.QuerySet):
+    def commitments(self):
+        """Pledges that commit someone: every statistic counts only these."""
+        return self.exclude(statement_kind=StatementKind.CONTEXT)
+
+    def context(self):
+        return self.filter(statement_kind=StatementKind.CONTEXT)
+
     def stale(self, today=None, column="last_update_as_of"):
-        """Pledges with no update at all, or none whose as_of is within the
-        year before ``today``. ``column``: ``last_update_on`` for pledges read
-        through ``as_of()``, so "stale" is judged on that day."""
+        """Commitments with no update at all, or none whose as_of is within the
+        year before ``today``; context is never stale, nothing is expected of
+        it. ``column``: ``last_update_on`` for pledges read through
+        ``as_of()``, so "stale" is judged on that day."""
         today = today or timezone.localdate()
         cutoff = today - STALE_AFTER
-        return self.filter(Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": cutoff}))
+        return self.commitments().filter(
+            Q(**{f"{column}__isnull": True}) | Q(**{f"{column}__lt": cutoff})
+        )
 
     def most_neglected_first(self, column="last_update_as_of"):
         """Never-updated pledges first, then by oldest last update (explicit
@@ -346,11 +497,25 @@ class PledgeQuerySet(models.QuerySet):
         return self.filter(**{f"{column}__gte": today - STALE_AFTER})
 
     def status_counts(self, column="current_status"):
-        """``{status value: number of pledges}`` in one query, every status
-        present. ``column``: ``status_on`` for pledges read through ``as_of()``."""
+        """``{status value: number of commitments}`` in one query, every status
+        present, plus ``CONTEXT_COUNT``: the pledges that are context, which
+        have no status and are counted apart. ``column``: ``status_on`` for
+        pledges read through ``as_of()``."""
         counts = dict.fromkeys(Status.values, 0)
-        rows = self.order_by().values_list(column).annotate(n=Count("pk"))
-        counts.update(rows)
+        counts[CONTEXT_COUNT] = 0
+        is_context = Case(
+            When(statement_kind=StatementKind.CONTEXT, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        )
+        rows = (
+            self.order_by()
+            .annotate(is_context=is_context)
+            .values_list(column, "is_context")
+            .annotate(n=Count("pk"))
+        )
+        for status, context, n in rows:
+            counts[CONTEXT_COUNT if context else status] += n
         return counts
 
     def as_of(self, day=None, recorded_on=None):
@@ -517,6 +682,22 @@ class Pledge(models.Model):
     timeframe = models.CharField(
         "timeframe", max_length=20, choices=Timeframe.choices, default=Timeframe.UNSPECIFIED
     )
+    # Modality: what the words commit anyone to. It decides which statuses can
+    # be recorded (ALLOWED_STATUSES) and whether the pledge counts in the
+    # statistics at all (context does not). See /methodology/.
+    statement_kind = models.CharField(
+        "kind of statement",
+        max_length=30,
+        choices=StatementKind.choices,
+        help_text="How strongly the words commit their authors, if at all.",
+    )
+    commitment_type = models.CharField(
+        "type of commitment",
+        max_length=30,
+        choices=CommitmentType.choices,
+        blank=True,
+        help_text="What the commitment asks for. Leave blank only for context.",
+    )
     # Maintained by refresh_status(); see the module docstring for why.
     current_status = models.CharField(
         "current status",
@@ -654,6 +835,8 @@ class Pledge(models.Model):
 
     @property
     def is_stale(self):
+        if not self.is_commitment:
+            return False  # nothing is expected of context
         if self.last_update_as_of is None:
             return True
         return self.last_update_as_of < timezone.localdate() - STALE_AFTER
@@ -685,6 +868,7 @@ class Pledge(models.Model):
 
     def clean(self):
         super().clean()
+        self.clean_modality()
         if not self.source_id:
             return
         if self.paragraph is None:
@@ -701,6 +885,61 @@ class Pledge(models.Model):
                 {
                     "quote": f"The quote is not a verbatim span of paragraph {self.paragraph} "
                     f"of {self.source}. Copy the words exactly as the text has them."
+                }
+            )
+
+    @property
+    def statement_kind_choice(self):
+        """The kind as a ``StatementKind`` (label, definition), None if unclassified."""
+        return StatementKind(self.statement_kind) if self.statement_kind else None
+
+    @property
+    def commitment_type_choice(self):
+        return CommitmentType(self.commitment_type) if self.commitment_type else None
+
+    @property
+    def is_commitment(self):
+        return self.statement_kind != StatementKind.CONTEXT
+
+    def allowed_statuses(self):
+        """The statuses an update on this pledge may record (none for context)."""
+        if not self.is_commitment:
+            return []
+        if self.commitment_type not in CommitmentType.values:
+            return list(Status)  # not classified yet: nothing to refuse by
+        return CommitmentType(self.commitment_type).allowed_statuses
+
+    def clean_modality(self):
+        """A commitment has a type and context has none; and a pledge cannot be
+        reclassified under updates whose status its new class refuses (they
+        would have to be withdrawn first: the record is never rewritten)."""
+        if self.statement_kind not in StatementKind.values:
+            return  # blank or unknown: the field's own error says so
+        if self.is_commitment and not self.commitment_type:
+            raise ValidationError(
+                {
+                    "commitment_type": "Say what type of commitment this is: a deliverable, "
+                    "a standing principle or a process."
+                }
+            )
+        if not self.is_commitment and self.commitment_type:
+            raise ValidationError(
+                {
+                    "commitment_type": "Context is not a commitment, so it has no type of "
+                    "commitment: leave the type blank."
+                }
+            )
+        if self.pk is None:
+            return
+        recorded = self.updates.recorded().values_list("status", flat=True).distinct()
+        refused = sorted({s for s in recorded if status_refusal(self, s)}, key=Status.values.index)
+        if refused:
+            labels = ", ".join(f"“{Status(s).label}”" for s in refused)
+            raise ValidationError(
+                {
+                    "statement_kind": f"This classification refuses statuses already recorded "
+                    f"on {self.ref} ({labels}). Withdraw those updates with a reason first, "
+                    "then reclassify the pledge."
                 }
             )
 
@@ -973,10 +1212,15 @@ class StatusUpdate(models.Model):
         """The pledge's source, also while a new pledge and its first updates
         are validated together in the admin (the pledge is not saved yet, but
         the inline has attached it)."""
+        pledge = self.pledge_if_known()
+        return pledge.source if pledge is not None and pledge.source_id else None
+
+    def pledge_if_known(self):
+        """The pledge, also while the admin validates a new pledge and its
+        first updates together; None before one is chosen."""
         if self.pledge_id is None and not StatusUpdate.pledge.is_cached(self):
             return None
-        pledge = self.pledge
-        return pledge.source if pledge is not None and pledge.source_id else None
+        return self.pledge
 
     def refuse_changes_to_the_record(self):
         original = StatusUpdate.objects.filter(pk=self.pk).values(*IMMUTABLE_UPDATE_FIELDS).first()
@@ -1044,6 +1288,11 @@ class StatusUpdate(models.Model):
             )
         if not self.evidence_url and not self.evidence_reference.strip():
             errors["evidence_url"] = "Give the evidence: a web address, a document symbol, or both."
+        # A withdrawn update no longer counts and keeps what it said; the rule
+        # is about what the record asserts now.
+        pledge = self.pledge_if_known() if self.status and not self.is_withdrawn else None
+        if pledge is not None and (refusal := status_refusal(pledge, self.status)):
+            errors["status"] = refusal
         if errors:
             raise ValidationError(errors)
 

@@ -11,11 +11,17 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber
 
 from tracker.models import (
+    ALLOWED_STATUSES,
+    CONTEXT_COUNT,
+    HISTORICAL_RECORD_USERNAME,
     PLEDGE_FIELDS,
     SEARCH_FIELDS,
     SOURCE_TEXT_FIELDS,
+    STALE_AFTER,
+    CommitmentType,
     Pledge,
     SourceDocument,
+    StatementKind,
     Status,
     StatusUpdate,
     Theme,
@@ -51,6 +57,8 @@ class ChartRow:
     label: str
     object: object
     bar: StatusBar
+    # Passages of context in this row: listed, never in the bar or the total.
+    context_total: int = 0
 
     @property
     def total(self):
@@ -58,13 +66,16 @@ class ChartRow:
 
 
 def theme_status_rows(pledges=None, column="current_status"):
-    """One row per theme with its pledges' statuses: two queries. ``pledges``
-    and ``column``: the pledges as of a day (``Pledge.objects.as_of()``) and
-    their ``status_on``; by default every pledge and its current status."""
+    """One row per theme with its commitments' statuses: two queries.
+    ``pledges`` and ``column``: the pledges as of a day
+    (``Pledge.objects.as_of()``) and their ``status_on``; by default every
+    pledge and its current status."""
     pledges = Pledge.objects.all() if pledges is None else pledges
     counts = defaultdict(dict)
+    # Statistics count commitments only: context has no status.
     for theme_id, status, n in (
-        pledges.filter(themes__isnull=False)
+        pledges.commitments()
+        .filter(themes__isnull=False)
         .values_list("themes", column)
         .annotate(n=Count("pk"))
         .order_by()
@@ -76,18 +87,27 @@ def theme_status_rows(pledges=None, column="current_status"):
 
 
 def source_status_rows(pledges=None, column="current_status"):
-    """One row per source document with its pledges' statuses: two queries
-    (``pledges`` and ``column`` as for theme_status_rows)."""
+    """One row per source document with its commitments' statuses, and on
+    each row ``context_total``, its passages of context (counted apart, in the
+    same query): two queries (``pledges`` and ``column`` as for
+    theme_status_rows)."""
     pledges = Pledge.objects.all() if pledges is None else pledges
     counts = defaultdict(dict)
-    for source_id, status, n in (
-        pledges.values_list("source_id", column).annotate(n=Count("pk")).order_by()
+    context = defaultdict(int)
+    for source_id, kind, status, n in (
+        pledges.values_list("source_id", "statement_kind", column)
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        counts[source_id][status] = n
-    return [
-        ChartRow(source.short_title, source, StatusBar(counts[source.pk]))
-        for source in SourceDocument.objects.without_text()
-    ]
+        if kind == StatementKind.CONTEXT:
+            context[source_id] += n
+        else:
+            counts[source_id][status] = counts[source_id].get(status, 0) + n
+    rows = []
+    for source in SourceDocument.objects.without_text():
+        bar = StatusBar(counts[source.pk])
+        rows.append(ChartRow(source.short_title, source, bar, context[source.pk]))
+    return rows
 
 
 def as_of_banner(filterset, data):
@@ -212,6 +232,9 @@ def facet_counts(filterset):
             }
             for s in Status
         ],
+        # Context matches the other filters but has no status: counted apart,
+        # and never selected by a status filter.
+        "context_count": status_counts[CONTEXT_COUNT],
         "source": [
             {
                 "value": s.slug,
@@ -235,11 +258,14 @@ def facet_key(filterset):
 
 def match_count(facets):
     """How many pledges the filters select, from the status facet: its options
-    count the matches of every other filter by status, so the ticked ones (or
-    all, when none is ticked) add up to exactly the list's count."""
+    count the matching commitments of every other filter by status, so the
+    ticked ones add up to exactly the list's count; with none ticked, the
+    list also holds the matching context, counted beside them."""
     options = facets["status"]
-    ticked = [option for option in options if option["checked"]] or options
-    return sum(option["count"] for option in ticked)
+    ticked = [option for option in options if option["checked"]]
+    if ticked:
+        return sum(option["count"] for option in ticked)
+    return sum(option["count"] for option in options) + facets["context_count"]
 
 
 def query_without(data, name, value=None):
@@ -400,3 +426,40 @@ def describe(value):
             names.extend(str(v) for k, v in row.items() if k not in ("pledge", "id"))
         return ", ".join(sorted(names)) or "none"
     return "—" if value in (None, "") else str(value)
+
+
+@dataclass
+class ModalityRow:
+    """One kind of statement on the methodology page, with how many pledges
+    of each type of commitment it holds."""
+
+    kind: StatementKind
+    counts: list  # one number per CommitmentType, in its order
+    total: int
+
+
+def methodology_summary():
+    """What the methodology page shows beside its fixed text: the allowed
+    statuses per type of commitment, the pledges counted by modality, and
+    the size of the shipped historical record. Three queries."""
+    by_modality = defaultdict(int)
+    for kind, commitment_type, n in (
+        Pledge.objects.order_by()
+        .values_list("statement_kind", "commitment_type")
+        .annotate(n=Count("pk"))
+    ):
+        by_modality[kind, commitment_type] += n
+    rows = []
+    for kind in StatementKind:
+        counts = [by_modality[kind.value, t.value] for t in CommitmentType]
+        rows.append(ModalityRow(kind, counts, sum(counts) + by_modality[kind.value, ""]))
+    record = StatusUpdate.objects.filter(author__username=HISTORICAL_RECORD_USERNAME)
+    return {
+        "statuses": list(Status),
+        "statement_kinds": list(StatementKind),
+        "commitment_types": [{"type": t, "allowed": ALLOWED_STATUSES[t]} for t in CommitmentType],
+        "modality_rows": rows,
+        "stale_days": STALE_AFTER.days,
+        "sources": list(SourceDocument.objects.without_text()),
+        "record_total": record.count(),
+    }

@@ -98,6 +98,7 @@ urlpatterns = [
     path("trends/", views.trend_chart, name="trends"),
     path("changes/", views.changes, name="changes"),
     path("trends/export.csv", exports.trends_csv, name="trends-export-csv"),
+    path("methodology/", views.methodology, name="methodology"),
     path("themes/<slug:slug>/feed/", feeds.ThemeUpdatesFeed(), name="theme-feed"),
     path("api/pledges/", legacy.pledges, name="api-pledge-list"),
     path("api/v1/", api_v1.urls),

@@ -54,6 +54,7 @@ def dashboard_summary(filterset):
         "theme_rows": presenters.theme_status_rows(pledges, columns["status"]),
         "source_rows": source_rows,
         "pledge_total": sum(row.total for row in source_rows),
+        "context_total": sum(row.context_total for row in source_rows),
         "latest_updates": list(updates.for_timeline()[:10]),
         "stale_pledges": list(
             stale.defer(*SEARCH_FIELDS).most_neglected_first(columns["last_update"])[:10]
@@ -180,7 +181,7 @@ def update_create(request, ref):
     return render(
         request,
         "tracker/update_form.html",
-        {"pledge": pledge, "form": form},
+        {"pledge": pledge, "form": form, "allowed_statuses": pledge.allowed_statuses()},
     )
 
 
@@ -220,6 +221,14 @@ def source_detail(request, slug):
         "tracker/source_detail.html",
         {"source": source, "paragraphs": paragraphs, "pledge_total": len(pledges)},
     )
+
+
+@cached_page()
+def methodology(request):
+    """How the record is compiled and read: a stable address (/methodology/)
+    that the scorecard and every status badge can link to."""
+    context = cached("methodology", presenters.methodology_summary)
+    return render(request, "tracker/methodology.html", context)
 
 
 @cached_page()

@@ -181,6 +181,8 @@ class SourceDocumentForm(forms.ModelForm):
             "date_adopted",
             "date_published",
             "url",
+            "document_symbol",
+            "document_kind",
             "text",
             "preamble",
         ]

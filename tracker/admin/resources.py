@@ -17,9 +17,11 @@ from tracker.models import (
     PLEDGE_FIELDS,
     UPDATE_ENTRY_FIELDS,
     Actor,
+    CommitmentType,
     Instrument,
     Pledge,
     SourceDocument,
+    StatementKind,
     Status,
     StatusUpdate,
     Theme,
@@ -79,12 +81,14 @@ class StrictDateWidget(widgets.DateWidget):
 class ChoiceWidget(widgets.CharWidget):
     """A value from a TextChoices vocabulary, with the allowed values listed."""
 
-    def __init__(self, choices, noun):
+    def __init__(self, choices, noun, allow_blank=False):
         super().__init__()
-        self.choices, self.noun = choices, noun
+        self.choices, self.noun, self.allow_blank = choices, noun, allow_blank
 
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
+        if self.allow_blank and not value:
+            return value  # the model's rules say when blank is allowed
         if value not in self.choices.values:
             allowed = ", ".join(self.choices.values)
             raise ValueError(f"“{value}” is not a {self.noun}; use one of: {allowed}.")
@@ -132,6 +136,16 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         widget=SlugListWidget(Instrument, "instrument"),
     )
     timeframe = fields.Field(attribute="timeframe", column_name="timeframe")
+    statement_kind = fields.Field(
+        attribute="statement_kind",
+        column_name="statement_kind",
+        widget=ChoiceWidget(StatementKind, "kind of statement"),
+    )
+    commitment_type = fields.Field(
+        attribute="commitment_type",
+        column_name="commitment_type",
+        widget=ChoiceWidget(CommitmentType, "type of commitment", allow_blank=True),
+    )
     current_status = fields.Field(
         attribute="current_status", column_name="current_status", readonly=True
     )
@@ -233,4 +247,12 @@ class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
         return super().import_data(dataset, dry_run, raise_errors, **kwargs)
 
     def get_queryset(self):
-        return StatusUpdate.objects.with_pledge().select_related("actor", "author").newest_first()
+        # Recorded updates only: a row of this file imports as a new, counting
+        # update, and a withdrawal cannot travel in it. Withdrawn updates stay
+        # in the public updates CSV, which says when and why each was withdrawn.
+        return (
+            StatusUpdate.objects.recorded()
+            .with_pledge()
+            .select_related("actor", "author")
+            .newest_first()
+        )

@@ -223,17 +223,36 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
         "title",
         "source",
         "paragraph",
+        "statement_kind",
+        "commitment_type",
         "current_status_badge",
         "last_update_as_of",
     ]
     list_display_links = ["ref", "title"]
-    list_filter = ["source", "themes", "current_status", "actors", "instruments", "timeframe"]
+    list_filter = [
+        "source",
+        "themes",
+        "current_status",
+        "statement_kind",
+        "commitment_type",
+        "actors",
+        "instruments",
+        "timeframe",
+    ]
     list_select_related = ["source"]
     search_fields = ["ref", "title", "quote"]
     autocomplete_fields = ["themes", "actors", "instruments"]
     readonly_fields = ["current_status", "last_update_as_of", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["ref", "title", "source", "paragraph", "quote", "opened_version"]}),
+        (
+            "What the words commit to",
+            {
+                "fields": ["statement_kind", "commitment_type"],
+                "description": "Which statuses an update may record follows from these; "
+                "see the methodology page.",
+            },
+        ),
         ("Tags", {"fields": ["themes", "actors", "instruments", "timeframe"]}),
         (
             "Status (derived from the updates below)",

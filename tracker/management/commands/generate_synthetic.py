@@ -36,10 +36,12 @@ from django.utils import timezone
 from tracker.caching import new_data_version
 from tracker.models import (
     Actor,
+    CommitmentType,
     Instrument,
     Paragraph,
     Pledge,
     SourceDocument,
+    StatementKind,
     Status,
     StatusUpdate,
     Theme,
@@ -416,6 +418,10 @@ class Command(BaseCommand):
             paragraph=number,
             quote=quote,
             title=title,
+            # Synthetic timelines walk every status (FATES): the one class that
+            # allows them all.
+            statement_kind=StatementKind.FIRM_UNDERTAKING,
+            commitment_type=CommitmentType.DELIVERABLE,
             timeframe=rng.choices(
                 [Timeframe.UNSPECIFIED, Timeframe.SHORT_TO_MEDIUM, Timeframe.LONG_TERM],
                 weights=[70, 20, 10],
