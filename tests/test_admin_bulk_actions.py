@@ -83,6 +83,20 @@ def test_a_bulk_update_that_one_pledge_refuses_logs_none(client, steward, pledge
     assert not StatusUpdate.objects.exists()
 
 
+def test_a_bulk_update_on_context_logs_none_and_says_why(client, steward, pledges):
+    from tracker.models import StatementKind
+
+    context = make_pledge(
+        ref="hlm5-2003-8.4", statement_kind=StatementKind.CONTEXT, commitment_type=""
+    )
+    client.force_login(steward)
+    response = act(client, "log_update", [pledges[0], context], apply="1", **VALID_UPDATE)
+    assert response.status_code == 200
+    assert "Nothing was logged" in response.text
+    assert "hlm5-2003-8.4 is context, not a commitment" in response.text
+    assert not StatusUpdate.objects.exists()
+
+
 def test_export_selected(client, steward, pledges):
     client.force_login(steward)
     page = act(client, "export_admin_action", pledges[:2])
