@@ -51,6 +51,7 @@ PUBLIC_PAGES = {
     "source-asem": "/sources/asem-copenhagen-2002/",
     "source-un": f"/sources/un-regional-organizations-2003/#quote-{PLEDGE}",
     "themes": "/themes/",
+    "methodology": "/methodology/",
     "login": "/accounts/login/",
 }
 CHROMIUM_ARGS = [

@@ -41,6 +41,8 @@ def test_a_steward_adds_a_pledge_and_a_paraphrase_is_refused(page):
     admin_field(page, "Source").select_option(label=str(source))
     admin_field(page, "Paragraph").fill("3")
     admin_field(page, "Quote").fill(PARAPHRASE)
+    admin_field(page, "Kind of statement").select_option("soft_commitment")
+    admin_field(page, "Type of commitment").select_option("process")
     # Themes use the admin's autocomplete (select2 over the autocomplete view).
     page.locator(".field-themes .select2-search__field").fill("Counter-terrorism")
     page.get_by_role("option", name="Counter-terrorism cooperation").click()
@@ -61,6 +63,7 @@ def test_a_steward_adds_a_pledge_and_a_paraphrase_is_refused(page):
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     pledge = Pledge.objects.get(ref=REF)
     assert (pledge.source, pledge.paragraph, pledge.quote) == (source, 3, QUOTE)
+    assert (pledge.statement_kind, pledge.commitment_type) == ("soft_commitment", "process")
     assert [theme.slug for theme in pledge.themes.all()] == ["counter-terrorism-cooperation"]
 
     page.goto(f"/pledges/{REF}/")
@@ -75,7 +78,8 @@ IMPORT_HEADER = "pledge,status,as_of,kind,actor,summary,evidence_url,evidence_re
 GOOD_ROWS = (
     "asem-2002-9.1,ongoing,2004-06-01,independent_assessment,,"
     "Senior officials met under the mechanism.,https://example.org/asem-som,\n"
-    "asem-2002-9.2,limited,2004-06-01,independent_assessment,,"
+    # 9.2 is a process: "ongoing" can apply to it, a completion share cannot.
+    "asem-2002-9.2,ongoing,2004-06-01,independent_assessment,,"
     "Agencies exchanged first contacts.,,ASEM/SOM/2004\n"
 )
 BAD_ROW = (
