@@ -161,10 +161,13 @@ def test_an_unknown_pledge_is_a_404(client, reporter):
     assert client.get("/pledges/nope/updates/new/").status_code == 404
 
 
-def test_a_status_the_commitment_cannot_have_is_refused_and_nothing_saved(client, reporter, valid):
+def test_a_status_the_commitment_cannot_have_is_refused_and_nothing_saved(
+    client, reporter, reporting_actor, valid
+):
     from tracker.models import CommitmentType, StatementKind
 
     principle = make_pledge(
+        actors=[reporting_actor],
         statement_kind=StatementKind.SOFT_COMMITMENT,
         commitment_type=CommitmentType.STANDING_PRINCIPLE,
     )
@@ -181,10 +184,12 @@ def test_a_status_the_commitment_cannot_have_is_refused_and_nothing_saved(client
     assert not StatusUpdate.objects.exists()
 
 
-def test_context_offers_no_form_and_refuses_a_post(client, reporter, valid):
+def test_context_offers_no_form_and_refuses_a_post(client, reporter, reporting_actor, valid):
     from tracker.models import StatementKind
 
-    context = make_pledge(statement_kind=StatementKind.CONTEXT, commitment_type="")
+    context = make_pledge(
+        actors=[reporting_actor], statement_kind=StatementKind.CONTEXT, commitment_type=""
+    )
     client.force_login(reporter)
     url = reverse("update-create", args=[context.ref])
     page = client.get(url)
