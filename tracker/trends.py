@@ -62,8 +62,9 @@ GROUPINGS = {
 
 
 def counted_pledges():
-    """The pledges the trends count."""
-    return Pledge.objects.all()
+    """The pledges the trends count: commitments only, like every statistic
+    (context has no status)."""
+    return Pledge.objects.commitments()
 
 
 def year_counts(grouping):
