@@ -162,7 +162,9 @@ def prepare_database(args):
         .first()
     )
     present = Pledge.objects.filter(ref__startswith=REF_PREFIX).count()
-    if preamble and wanted in preamble and present == args.pledges:
+    # Data made before parties existed has none: regenerate it.
+    with_parties = "--parties 50 --party-updates-per-pledge 2"
+    if preamble and wanted in preamble and with_parties in preamble and present == args.pledges:
         log(f"synthetic data already present ({present:,} pledges); not regenerating")
     else:
         log(f"generating synthetic data: {wanted.strip()}")
@@ -213,7 +215,7 @@ def endpoints(args):
     common status, the deep page's number, a spread of pledges to rotate."""
     from django.db.models import Count
 
-    from tracker.models import Pledge, SourceDocument, Theme
+    from tracker.models import PartyMembership, Pledge, SourceDocument, Theme
     from tracker.views import PLEDGES_PER_PAGE
 
     theme = (
@@ -243,6 +245,18 @@ def endpoints(args):
     api_count = Pledge.objects.filter(
         themes=theme, current_status=LIST_STATUS, source=source
     ).count()
+    # The matrix of the largest source: its first page, 1,000 pledges × its parties.
+    matrix_source = (
+        SourceDocument.objects.filter(slug__startswith=SLUG_PREFIX)
+        .annotate(n=Count("pledges"))
+        .order_by("-n", "slug")
+        .first()
+    )
+    party_slugs = list(
+        PartyMembership.objects.filter(source=matrix_source)
+        .order_by("actor__slug")
+        .values_list("actor__slug", flat=True)
+    )
     items = [
         ("list", "List, theme+status, page 1", [f"/pledges/?{list_query}"]),
         (
@@ -264,6 +278,16 @@ def endpoints(args):
         ("trends", f"Trend chart, theme {theme.slug}", [f"/trends/?theme={theme.slug}"]),
         ("changes", "Changes, the last twelve months", ["/changes/"]),
         ("changes_decade", f"Changes, {CHANGES_PERIOD}", [f"/changes/?{CHANGES_PERIOD}"]),
+        (
+            "matrix",
+            f"Matrix, {matrix_source.slug}, page 1 (1,000 pledges × {len(party_slugs)} parties)",
+            [f"/matrix/?source={matrix_source.slug}"],
+        ),
+        (
+            "party",
+            f"Party page ({min(len(party_slugs), 10)} rotating, {matrix_source.n:,} pledges each)",
+            [f"/parties/{slug}/" for slug in party_slugs[:: max(1, len(party_slugs) // 10)][:10]],
+        ),
         ("api", f"API, theme+status+source ({api_count} pledges)", [f"/api/pledges/?{api_query}"]),
         ("admin", "Admin changelist, same filter", [f"/admin/tracker/pledge/?{admin_query}"]),
         ("bare", "Bare view (ceiling)", ["/bench/bare/"]),
@@ -282,6 +306,8 @@ def endpoints(args):
         "trends",
         "changes",
         "changes_decade",
+        "matrix",
+        "party",
     }
     rendered = [
         (f"{key}_rendered", f"{label}, rendered", paths)

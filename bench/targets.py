@@ -69,6 +69,10 @@ TARGETS = [
     *_both_ways("Trend chart p95", "trends", metric="p95_ms", limit=200, unit=" ms"),
     *_both_ways("Changes page p95", "changes", metric="p95_ms", limit=200, unit=" ms"),
     *_both_ways("Changes 2006-2016 p95", "changes_decade", metric="p95_ms", limit=200, unit=" ms"),
+    # Parties (issue 16): one source's matrix, 1,000 pledges × 50 parties, and a party page.
+    *_both_ways("Matrix 1,000 × 50 p95", "matrix", metric="p95_ms", limit=150, unit=" ms"),
+    Target("Matrix queries (cold caches)", "matrix", "queries", 8),
+    *_both_ways("Party page p95", "party", metric="p95_ms", limit=60, unit=" ms"),
     Target("Export rows/s", "export", "rows_per_s", 20000, at_most=False),
     Target("Export peak worker memory", "export", "peak_mb", 200, unit=" MB"),
     *_both_ways(

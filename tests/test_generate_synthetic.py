@@ -6,10 +6,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F
 
 from tests.factories import make_pledge, make_update
 from tracker.caching import data_version
-from tracker.models import Pledge, SourceDocument, Status, StatusUpdate
+from tracker.models import (
+    PartyMembership,
+    PartyStatus,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+)
 from tracker.synthetic import (
     DEFAULT_UNTIL,
     REF_PREFIX,
@@ -22,6 +30,11 @@ pytestmark = pytest.mark.django_db
 
 PLEDGES = 50
 PER_PLEDGE = 3
+
+
+def not_naming_a_party():
+    """The updates --updates-per-pledge counts (the parties' own come on top)."""
+    return StatusUpdate.objects.exclude(actor__party_memberships__isnull=False)
 
 
 def generate(seed=7, **options):
@@ -70,7 +83,7 @@ def snapshot():
 def test_it_loads_the_requested_numbers():
     output = generate()
     assert Pledge.objects.count() == PLEDGES
-    assert StatusUpdate.objects.count() == PLEDGES * PER_PLEDGE
+    assert not_naming_a_party().count() == PLEDGES * PER_PLEDGE
     assert "done: 50 pledges and 150 updates" in output
 
 
@@ -87,7 +100,7 @@ def test_a_rerun_replaces_the_synthetic_data_instead_of_adding_to_it():
     generate()
     generate()
     assert Pledge.objects.count() == PLEDGES
-    assert StatusUpdate.objects.count() == PLEDGES * PER_PLEDGE
+    assert not_naming_a_party().count() == PLEDGES * PER_PLEDGE
     assert SourceDocument.objects.count() == 5
 
 
@@ -182,3 +195,22 @@ def test_it_retires_cached_summaries(settings):
     before = data_version()
     generate()
     assert data_version() != before
+
+
+def test_every_source_gets_its_parties_and_their_cells_equal_the_rule():
+    generate(parties=4, party_updates_per_pledge=3)
+    for source in SourceDocument.objects.all():
+        assert PartyMembership.objects.filter(source=source).count() == 4
+    party_updates = StatusUpdate.objects.filter(actor__party_memberships__isnull=False)
+    assert party_updates.exists()
+    # every party update names a party of its own pledge's text
+    assert not party_updates.exclude(actor__party_memberships__source=F("pledge__source")).exists()
+    cells = StatusUpdate.objects.party_cells()
+    stored = {
+        (row.pledge_id, row.actor_id): (row.status, row.self_update_id, row.assessed_update_id)
+        for row in PartyStatus.objects.all()
+    }
+    assert stored == {
+        key: (cell.status, cell.self_update_id, cell.assessed_update_id)
+        for key, cell in cells.items()
+    }

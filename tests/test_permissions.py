@@ -24,6 +24,7 @@ from tracker.models import (
     Actor,
     Instrument,
     Paragraph,
+    PartyMembership,
     Pledge,
     SourceDocument,
     StatusUpdate,
@@ -60,10 +61,15 @@ def world():
     reporter_staff = make_reporter(own_actor, username="repstaff")
     reporter_staff.is_staff = True
     reporter_staff.save()
+    own_party = make_actor(slug="own-party", name="Own party", kind=Actor.Kind.STATE)
+    # The reporter's party is a party to the pledge's text, not to the foreign one's.
+    PartyMembership.objects.create(
+        source=pledge.source, actor=own_party, evidence_reference="Statement"
+    )
     users = {
         "anonymous": None,
         "signed_in": make_user("plain"),
-        "reporter": make_reporter(own_actor, username="rep"),
+        "reporter": make_reporter(own_actor, own_party, username="rep"),
         "assessor": make_assessor("ass"),
         "steward": make_steward("stew"),
         "superuser": make_user("root", is_staff=True, is_superuser=True),
@@ -82,6 +88,7 @@ def world():
         "foreign_pledge": foreign_pledge,
         "update": update,
         "own_actor": own_actor,
+        "own_party": own_party,
         "other_actor": other_actor,
     }
 
@@ -350,6 +357,14 @@ ENDPOINTS = {
         update_form_post("self_report", "own_actor", pledge_key="foreign_pledge"),
         PUBLIC_LOGGERS,
     ),
+    "self-report for own party on a pledge of its text": (
+        update_form_post("self_report", "own_party"),
+        {"reporter", "steward", "superuser"},
+    ),
+    "self-report for own party on a pledge of another text": (
+        update_form_post("self_report", "own_party", pledge_key="foreign_pledge"),
+        {"steward", "superuser"},
+    ),
     "independent assessment": (
         update_form_post("independent_assessment", None),
         ASSESSORS | PUBLIC_LOGGERS,
@@ -391,6 +406,18 @@ ENDPOINTS = {
     "admin: add actor": (
         admin_add(Actor, lambda w: {"slug": "a-new", "name": "New actor", "kind": "state"}),
         CURATORS,
+    ),
+    "admin: add party to a text": (
+        admin_add(
+            PartyMembership,
+            lambda w: {
+                "source": w["pledge"].source_id,
+                "actor": w["other_actor"].pk,
+                "role": "Partner",
+                "evidence_reference": "Chairman's Statement",
+            },
+        ),
+        {"steward", "superuser"},
     ),
     "admin: add instrument": (
         admin_add(
@@ -543,7 +570,7 @@ def test_a_reporter_is_offered_only_self_reports_for_their_actors(client, world)
     response = client.get(reverse("update-create", args=[world["pledge"].ref]))
     form = response.context["form"]
     assert [value for value, _ in form.fields["kind"].choices] == ["self_report"]
-    assert list(form.fields["actor"].queryset) == [world["own_actor"]]
+    assert list(form.fields["actor"].queryset) == [world["own_actor"], world["own_party"]]
 
 
 def test_an_assessor_is_offered_only_assessments(client, world):

@@ -14,19 +14,28 @@ everything.
 
 import csv
 import io
-import json
 from collections import defaultdict
 
-from django.db import connection
+from django.core.paginator import Paginator
 from django.db.models import CharField, Value
-from django.db.models.expressions import RawSQL
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from tracker import trends
+from tracker import parties, trends
 from tracker.filtersets import valid_filterset, valid_update_dates
-from tracker.models import PLEDGE_FIELDS, Pledge, StatementKind, StatusUpdate
+from tracker.models import (
+    PLEDGE_FIELDS,
+    Actor,
+    Pledge,
+    SourceDocument,
+    StatementKind,
+    Status,
+    StatusUpdate,
+    id_set,
+)
+from tracker.pagination import page_number
 from tracker.spreadsheets import escape_formula
 from tracker.vocabulary import TAG_KINDS
 
@@ -183,17 +192,6 @@ def pledge_to_json(pledge, request):
 
 
 # --- /pledges/export.csv ----------------------------------------------------------
-
-
-def id_set(ids):
-    """A subquery yielding ``ids``, passed as ONE parameter (a PostgreSQL
-    array, a SQLite JSON array). ``__in=[...]`` makes a parameter per id, and
-    at thousands of ids a batch Django and psycopg spend longer building and
-    parsing the statement than PostgreSQL spends running it."""
-    ids = [int(pk) for pk in ids]
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
 
 
 def tag_slugs(pledge_ids):
@@ -358,3 +356,133 @@ def trends_csv(request):
     """Every trend chart's numbers: one row per group (every pledge, each
     source, each theme) and year."""
     return csv_response(trends.csv_rows(), trends.CSV_COLUMNS, "trends")
+
+
+# --- /matrix/export.csv, /matrix/data.json, /parties/<slug>/export.csv ----------
+
+
+def matrix_source(request):
+    """The filterset and the source a matrix export is for, or an error response."""
+    filterset, errors = valid_filterset(request.GET)
+    if errors:
+        return None, None, plain_text_errors(errors)
+    slug = filterset.form.cleaned_data.get("source")
+    if not slug:
+        return (
+            None,
+            None,
+            HttpResponse(
+                "Say which text: add ?source= and the slug of a source, for example "
+                "?source=asem-copenhagen-2002.",
+                status=400,
+                content_type="text/plain; charset=utf-8",
+            ),
+        )
+    source = SourceDocument.objects.without_text().get(slug=slug)
+    return filterset, source, None
+
+
+def matrix_csv(request):
+    """The whole matrix of one text (every matching pledge, not one page):
+    one row per pledge, one column per party, each cell in words."""
+    filterset, source, error = matrix_source(request)
+    if error:
+        return error
+    party_list = parties.parties_of(source)
+    pledges = parties.matrix_pledges(filterset.qs)
+
+    def rows():
+        stream = pledges.iterator(chunk_size=parties.MATRIX_ROWS_PER_PAGE)
+        for chunk in batched(stream, parties.MATRIX_ROWS_PER_PAGE):
+            rows = parties.matrix_rows(chunk, party_list)
+            for pledge, cells in parties.matrix_cell_views(rows, len(party_list)):
+                yield [pledge.ref, pledge.title, *(cell.text for cell in cells)]
+
+    columns = ["ref", "title", *(party.slug for party in party_list)]
+    return csv_response(rows(), columns, f"matrix-{source.slug}")
+
+
+def matrix_json(request):
+    """One page of the matrix (the HTML page's rows), with the parties and a
+    link to the next page."""
+    filterset, source, error = matrix_source(request)
+    if error:
+        return error
+    party_list = parties.parties_of(source)
+    pledges = parties.matrix_pledges(filterset.qs)
+    page = Paginator(pledges, parties.MATRIX_ROWS_PER_PAGE).get_page(
+        page_number(request.GET.get("page"))
+    )
+    next_url = None
+    if page.has_next():
+        query = request.GET.copy()
+        query["page"] = page.next_page_number()
+        next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    return JsonResponse(
+        {
+            "source": source.slug,
+            "count": page.paginator.count,
+            "next": next_url,
+            "parties": [{"slug": p.slug, "name": p.name} for p in party_list],
+            "rows": [
+                {
+                    "ref": pledge.ref,
+                    "title": pledge.title,
+                    "cells": {
+                        party.slug: cell.as_json()
+                        for party, cell in zip(party_list, cells, strict=True)
+                    },
+                }
+                for pledge, cells in parties.matrix_cell_views(
+                    parties.matrix_rows(page.object_list, party_list), len(party_list)
+                )
+            ],
+        }
+    )
+
+
+PARTY_CSV_COLUMNS = [
+    "ref",
+    "title",
+    "source",
+    "status",
+    "self_report_status",
+    "self_report_as_of",
+    "self_report_url",
+    "assessment_status",
+    "assessment_as_of",
+    "assessment_url",
+]
+
+
+def party_csv(request, slug):
+    """Every pledge that applies to the party, with its cell."""
+    actor = get_object_or_404(Actor, slug=slug)
+    pledges = (
+        Pledge.objects.applicable_to(actor)
+        .select_related("source")
+        .only("pk", "ref", "title", "source__slug")
+        .order_by("source_adopted", "paragraph", "ref")
+    )
+    update_url = request.build_absolute_uri(reverse("update-detail", args=[0]))[: -len("0/")]
+
+    def side(update, status):
+        if update is None:
+            return ["", "", ""]
+        return [status, update.as_of, f"{update_url}{update.pk}/"]
+
+    def rows():
+        stream = pledges.iterator(chunk_size=CSV_CHUNK_SIZE)
+        for chunk in batched(stream, CSV_CHUNK_SIZE):
+            for pledge, cell in parties.party_pledge_rows(actor, chunk):
+                status = cell.status if cell else Status.NO_INFORMATION
+                yield [
+                    pledge.ref,
+                    pledge.title,
+                    pledge.source.slug,
+                    status,
+                    *side(cell and cell.self_update, cell and cell.self_status),
+                    *side(cell and cell.assessed_update, cell and cell.assessed_status),
+                ]
+
+    return csv_response(rows(), PARTY_CSV_COLUMNS, f"party-{actor.slug}")

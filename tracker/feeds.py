@@ -15,7 +15,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 
 from tracker.exports import plain_text_errors
 from tracker.filtersets import valid_update_dates
-from tracker.models import Pledge, StatusUpdate, Theme
+from tracker.models import Actor, Pledge, StatusUpdate, Theme
 
 FEED_LENGTH = 50
 
@@ -121,3 +121,22 @@ class PledgeUpdatesFeed(UpdatesFeed):
 
     def items(self, pledge):
         return self.latest(pledge.updates.all())
+
+
+class PartyUpdatesFeed(UpdatesFeed):
+    """The updates that name one party: its self-reports and the assessments of it."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Actor, slug=slug, party_memberships__isnull=False)
+
+    def title(self, actor):
+        return f"Pledge Tracker: status updates on {actor.name}"
+
+    def subtitle(self, actor):
+        return f"The latest self-reports by {actor.name} and independent assessments of it."
+
+    def link(self, actor):
+        return actor.get_absolute_url()
+
+    def items(self, actor):
+        return self.latest(StatusUpdate.objects.filter(actor=actor))

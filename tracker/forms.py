@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from tracker.error_messages import DATE_FORMAT, HTTP_URL
-from tracker.models import UPDATE_ENTRY_FIELDS, Actor, StatusUpdate, UpdateKind
+from tracker.models import UPDATE_ENTRY_FIELDS, Actor, Pledge, StatusUpdate, UpdateKind
 from tracker.rules import is_reporter, is_steward
 
 
@@ -63,11 +63,17 @@ class StatusUpdateForm(forms.ModelForm):
         return self.instance.pledge if self.instance.pledge_id else None
 
     def own_actors(self):
-        """The actors this user may self-report for on this pledge (every actor
-        they report for while no pledge is chosen)."""
+        """The actors this user may self-report for on this pledge: those that
+        answer for it (``Pledge.objects.concerning``), or every actor they
+        report for while no pledge is chosen."""
         actors = Actor.objects.filter(reporters=self.user).order_by("name")
         pledge = self.chosen_pledge()
-        return actors if pledge is None else actors.filter(pledges=pledge)
+        if pledge is None:
+            return actors
+        pledges = Pledge.objects.filter(pk=pledge.pk)
+        # A reporter reports for one actor or a few: a query each is cheap.
+        answering = [actor.pk for actor in actors if pledges.concerning(actor).exists()]
+        return actors.filter(pk__in=answering)
 
     def limit_choices_to_role(self):
         user = self.user
@@ -117,8 +123,9 @@ class StatusUpdateForm(forms.ModelForm):
                     message = f"On this pledge you may log self-reports only for: {names}."
                 else:
                     message = (
-                        "This pledge names none of the actors you report for, so you "
-                        "cannot log a self-report on it."
+                        "None of the actors you report for answers for this pledge (it "
+                        "neither names them nor applies to them as parties of its text), "
+                        "so you cannot log a self-report on it."
                     )
                 raise ValidationError({"actor": message})
             raise ValidationError(

@@ -17,6 +17,7 @@ whereas an indexed column can. Writes are rare by comparison, and the
 refresh is one indexed query.
 """
 
+import json
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -24,9 +25,22 @@ from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models, transaction
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connection, models, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -274,9 +288,32 @@ class Timeframe(models.TextChoices):
 SOURCE_TEXT_FIELDS = ("text", "preamble")
 
 
+def validate_http_url(value):
+    URLValidator(
+        schemes=["http", "https"],
+        message=HTTP_URL,
+    )(value)
+
+
+class HttpURLField(models.URLField):
+    """A URL field that accepts http(s) only, with one clear message (instead
+    of URLField's generic one next to ours)."""
+
+    default_validators = [validate_http_url]
+
+
 class SourceDocumentQuerySet(models.QuerySet):
     def without_text(self):
         return self.defer(*SOURCE_TEXT_FIELDS)
+
+
+class SourceDocumentManager(models.Manager.from_queryset(SourceDocumentQuerySet)):
+    # Lets a fixture cite a text by slug (["asem-copenhagen-2002"]) rather than
+    # by a primary key that another fixture file owns. Sources have no
+    # natural_key(), so dumps keep citing them by pk: a backup then loads in
+    # any order, with constraints checked at the end.
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
 
 
 class SourceDocument(models.Model):
@@ -316,7 +353,12 @@ class SourceDocument(models.Model):
         help_text="Introductory words before the first numbered paragraph, if any.",
     )
 
-    objects = SourceDocumentQuerySet.as_manager()
+    # The actors that are party to the text (see PartyMembership).
+    parties = models.ManyToManyField(
+        "Actor", through="PartyMembership", related_name="party_to", blank=True
+    )
+
+    objects = SourceDocumentManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -400,8 +442,18 @@ class Theme(models.Model):
         return reverse("pledge-list") + f"?theme={self.slug}"
 
 
+class ActorManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Actor(models.Model):
-    """Who made or carries a pledge: a body, a group of partners, an organisation."""
+    """Who made or carries a pledge: a body, a group of partners, an organisation.
+
+    An actor that is party to a text (``PartyMembership``) is one of the
+    text's *parties*: it has a page (/parties/<slug>/), a column in the
+    matrix, and a status of its own on each pledge of the text that applies
+    to it (``PartyStatus``)."""
 
     class Kind(models.TextChoices):
         GROUP_OF_STATES = "group_of_states", "Group of states"
@@ -414,6 +466,12 @@ class Actor(models.Model):
     slug = models.SlugField("slug", unique=True, max_length=80)
     name = models.CharField("name", max_length=200, unique=True)
     kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+    description = models.TextField(
+        "description",
+        blank=True,
+        help_text="Who this is, in a sentence or two, for its public page.",
+    )
+    url = HttpURLField("official website", max_length=500, blank=True)
     reporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="reporting_for",
@@ -426,11 +484,19 @@ class Actor(models.Model):
     # (actor.reporters), which is how the admin edits them.
     history = HistoricalRecords(m2m_fields=[reporters])
 
+    objects = ActorManager()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("party-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Instrument(models.Model):
@@ -491,6 +557,33 @@ class PledgeQuerySet(models.QuerySet):
         """Never-updated pledges first, then by oldest last update (explicit
         about NULLs: PostgreSQL and SQLite sort them differently by default)."""
         return self.order_by(F(column).asc(nulls_first=True), "ref")
+
+    def applicable_to(self, actor):
+        """The pledges that apply to party ``actor``: those of the texts it is
+        party to, unless a steward narrowed a pledge to other parties."""
+        narrowed = Pledge.applies_to.through.objects.filter(pledge_id=OuterRef("pk"))
+        party_to = PartyMembership.objects.filter(actor=actor).values("source_id")
+        return self.filter(source_id__in=party_to).filter(
+            ~Exists(narrowed) | Exists(narrowed.filter(actor_id=actor.pk))
+        )
+
+    def concerning(self, actors):
+        """The pledges some of ``actors`` (an actor, its pk, or a queryset of
+        actors) answer for: those that name one of them among their actors,
+        and those that apply to one of them as a party of the text (see
+        ``applicable_to``). A reporter self-reports for an actor on these
+        pledges only (tracker/rules.py)."""
+        if isinstance(actors, models.QuerySet):
+            ids = actors.values("pk")
+        else:
+            ids = [getattr(actors, "pk", actors)]
+        named = Pledge.actors.through.objects.filter(pledge_id=OuterRef("pk"), actor_id__in=ids)
+        narrowed = Pledge.applies_to.through.objects.filter(pledge_id=OuterRef(OuterRef("pk")))
+        party = PartyMembership.objects.filter(actor_id__in=ids, source_id=OuterRef("source_id"))
+        applies = party.filter(
+            ~Exists(narrowed) | Exists(narrowed.filter(actor_id=OuterRef("actor_id")))
+        )
+        return self.filter(Exists(named) | Exists(applies))
 
     def not_stale(self, today=None, column="last_update_as_of"):
         today = today or timezone.localdate()
@@ -678,6 +771,16 @@ class Pledge(models.Model):
     title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
     themes = models.ManyToManyField(Theme, related_name="pledges", blank=True)
     actors = models.ManyToManyField(Actor, related_name="pledges", blank=True)
+    # Empty: the pledge applies to every party of its text (the usual case).
+    # A steward narrows it by choosing the parties it applies to.
+    applies_to = models.ManyToManyField(
+        Actor,
+        related_name="narrowed_pledges",
+        blank=True,
+        verbose_name="applies to",
+        help_text="Leave empty when the pledge applies to every party of its text; "
+        "choose parties only to narrow it to them.",
+    )
     instruments = models.ManyToManyField(Instrument, related_name="pledges", blank=True)
     timeframe = models.CharField(
         "timeframe", max_length=20, choices=Timeframe.choices, default=Timeframe.UNSPECIFIED
@@ -744,7 +847,7 @@ class Pledge(models.Model):
     # Derived columns (the source's date, the latest update, the search
     # vectors) follow from what history already records.
     history = HistoricalRecords(
-        m2m_fields=[themes, actors, instruments],
+        m2m_fields=[themes, actors, instruments, applies_to],
         excluded_fields=["source_adopted", "latest_update", "search_words", "search_document"],
     )
 
@@ -1060,6 +1163,39 @@ class StatusUpdateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-as_of", "-created", "-pk")
 
+    def party_cells(self, as_of=None):
+        """The (pledge, party) cells these updates give, as ``Cell`` objects
+        keyed by ``(pledge_id, actor_id)``: for each pair, the latest recorded
+        self-report and the latest recorded independent assessment (by as_of,
+        then created, then pk), combined by ``cell_status()``. With ``as_of``,
+        only updates as of that date or earlier count.
+
+        This is the one statement of the per-party rule: ``PartyStatus`` rows
+        are these cells, maintained; a page "as of" a past date computes them
+        here. One query, whatever the number of updates."""
+        updates = self.recorded().filter(actor__isnull=False)
+        if as_of is not None:
+            updates = updates.filter(as_of__lte=as_of)
+        latest = (
+            updates.annotate(
+                position=Window(
+                    RowNumber(),
+                    partition_by=[F("pledge_id"), F("actor_id"), F("kind")],
+                    order_by=[F("as_of").desc(), F("created").desc(), F("pk").desc()],
+                )
+            )
+            .filter(position=1)
+            .order_by()
+            .values_list("pledge_id", "actor_id", "kind", "status", "pk", "as_of")
+        )
+        cells = {}
+        for pledge_id, actor_id, kind, status, pk, update_as_of in latest.iterator(2000):
+            cell = cells.get((pledge_id, actor_id))
+            if cell is None:
+                cell = cells[(pledge_id, actor_id)] = Cell(pledge_id, actor_id)
+            cell.record(kind, status, pk, update_as_of)
+        return cells
+
     def for_timeline(self):
         return self.with_pledge().select_related("actor", "author", "withdrawn_by").newest_first()
 
@@ -1067,20 +1203,6 @@ class StatusUpdateQuerySet(models.QuerySet):
         """The updates with their pledge, in the same query, without the
         pledge's search vectors (which grow with every update's summary)."""
         return self.select_related("pledge").defer(*(f"pledge__{f}" for f in SEARCH_FIELDS))
-
-
-def validate_http_url(value):
-    URLValidator(
-        schemes=["http", "https"],
-        message=HTTP_URL,
-    )(value)
-
-
-class HttpURLField(models.URLField):
-    """A URL field that accepts http(s) only, with one clear message (instead
-    of URLField's generic one next to ours)."""
-
-    default_validators = [validate_http_url]
 
 
 class StatusUpdate(models.Model):
@@ -1295,6 +1417,261 @@ class StatusUpdate(models.Model):
             errors["status"] = refusal
         if errors:
             raise ValidationError(errors)
+
+
+def id_set(ids):
+    """A subquery yielding ``ids``, passed as ONE parameter (a PostgreSQL
+    array, a SQLite JSON array). ``__in=[...]`` makes a parameter per id, and
+    at thousands of ids a batch Django and psycopg spend longer building and
+    parsing the statement than PostgreSQL spends running it."""
+    ids = [int(pk) for pk in ids]
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [ids])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
+
+
+# --- Parties -------------------------------------------------------------------
+
+# A cell whose latest self-report and latest independent assessment disagree.
+CONTESTED = "contested"
+CELL_STATUS_CHOICES = [*Status.choices, (CONTESTED, "Contested")]
+CELL_STATUS_LABELS = dict(CELL_STATUS_CHOICES)
+CELL_STATUS_DEFINITIONS = {
+    **STATUS_DEFINITIONS,
+    CONTESTED: "The party's latest self-report and the latest independent assessment disagree; "
+    "both are shown.",
+}
+CELL_STATUS_COLOURS = {**STATUS_COLOURS, CONTESTED: "#8a1538"}
+# Statuses that count as documented progress in a party's scorecard. A
+# contested cell does not count: its evidence disagrees.
+PROGRESS_STATUSES = (Status.LIMITED, Status.SUBSTANTIAL, Status.COMPLETE, Status.ONGOING)
+
+
+def cell_status(self_status, assessed_status):
+    """The status of one (pledge, party) cell, from the status of its latest
+    self-report and of its latest independent assessment (either may be
+    missing). The two are kept apart; where both exist and disagree the cell
+    is *contested*."""
+    if self_status and assessed_status and self_status != assessed_status:
+        return CONTESTED
+    return self_status or assessed_status or Status.NO_INFORMATION
+
+
+class Cell:
+    """One (pledge, party) cell as ``StatusUpdate.objects.party_cells()``
+    computes it; ``PartyStatus`` stores the same fields."""
+
+    __slots__ = (
+        "pledge_id",
+        "actor_id",
+        "self_status",
+        "self_update_id",
+        "assessed_status",
+        "assessed_update_id",
+        "last_update_as_of",
+    )
+
+    def __init__(self, pledge_id, actor_id):
+        self.pledge_id, self.actor_id = pledge_id, actor_id
+        self.self_status = self.assessed_status = ""
+        self.self_update_id = self.assessed_update_id = None
+        self.last_update_as_of = None
+
+    def record(self, kind, status, update_id, as_of):
+        if kind == UpdateKind.SELF_REPORT:
+            self.self_status, self.self_update_id = status, update_id
+        else:
+            self.assessed_status, self.assessed_update_id = status, update_id
+        if self.last_update_as_of is None or as_of > self.last_update_as_of:
+            self.last_update_as_of = as_of
+
+    @property
+    def status(self):
+        return cell_status(self.self_status, self.assessed_status)
+
+    def fields(self):
+        return {
+            "status": self.status,
+            "self_status": self.self_status,
+            "self_update_id": self.self_update_id,
+            "assessed_status": self.assessed_status,
+            "assessed_update_id": self.assessed_update_id,
+            "last_update_as_of": self.last_update_as_of,
+        }
+
+
+class PartyMembershipManager(models.Manager):
+    def get_by_natural_key(self, source_slug, actor_slug):
+        return self.get(source__slug=source_slug, actor__slug=actor_slug)
+
+
+class PartyMembership(models.Model):
+    """An actor is party to a source text: a partner that adopted it, or an
+    organisation that took part in the meeting. Membership is a fact like
+    any other and carries its evidence."""
+
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.CASCADE,
+        related_name="party_memberships",
+        verbose_name="source",
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="party_memberships", verbose_name="party"
+    )
+    role = models.CharField(
+        "role",
+        max_length=200,
+        blank=True,
+        help_text="How it took part, e.g. 'EU member state' or 'Participating organization'.",
+    )
+    evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
+    evidence_reference = models.CharField(
+        "evidence reference",
+        max_length=120,
+        blank=True,
+        help_text="A document symbol or title that shows the membership.",
+    )
+    note = models.TextField("note", blank=True, help_text="What the evidence says, in a sentence.")
+
+    objects = PartyMembershipManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["source", "actor__name"]
+        verbose_name = "party to a text"
+        verbose_name_plural = "parties to texts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "actor"],
+                name="party_once_per_source",
+                violation_error_message="This actor is already a party to that text.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.actor} — party to {self.source}"
+
+    def natural_key(self):
+        return (self.source.slug, self.actor.slug)
+
+    natural_key.dependencies = ["tracker.sourcedocument", "tracker.actor"]
+
+    def clean(self):
+        super().clean()
+        if not self.evidence_url and not self.evidence_reference.strip():
+            raise ValidationError(
+                {
+                    "evidence_url": "Give the evidence of membership: a web address, a document "
+                    "symbol, or both."
+                }
+            )
+
+
+class PartyStatusQuerySet(models.QuerySet):
+    def status_counts(self):
+        """``{cell status: number of cells}`` in one query (no-information
+        cells have no row: see ``Pledge.objects.applicable_to()``)."""
+        counts = dict.fromkeys(CELL_STATUS_LABELS, 0)
+        counts.update(self.order_by().values_list("status").annotate(n=Count("pk")))
+        return counts
+
+
+class PartyStatus(models.Model):
+    """The maintained status of one pledge for one party: the cell that
+    ``StatusUpdate.objects.party_cells()`` computes, kept in a table so that
+    the matrix and party pages read it with one indexed query. Written only
+    by ``refresh_party_status()``, in the transaction of the update that
+    changes it. A pair without any recorded update has no row: its status is
+    "no information"."""
+
+    pledge = models.ForeignKey(
+        Pledge, on_delete=models.CASCADE, related_name="party_statuses", verbose_name="pledge"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="party_statuses", verbose_name="party"
+    )
+    status = models.CharField("status", max_length=20, choices=CELL_STATUS_CHOICES)
+    self_status = models.CharField(
+        "latest self-report", max_length=20, choices=Status.choices, blank=True
+    )
+    self_update = models.ForeignKey(
+        "StatusUpdate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    assessed_status = models.CharField(
+        "latest independent assessment", max_length=20, choices=Status.choices, blank=True
+    )
+    assessed_update = models.ForeignKey(
+        "StatusUpdate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_update_as_of = models.DateField("last update", null=True, blank=True)
+
+    objects = PartyStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "party status"
+        verbose_name_plural = "party statuses"
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "actor"], name="party_status_unique")
+        ]
+        indexes = [
+            # A party's page and scorecard: WHERE actor_id = … (GROUP BY status).
+            models.Index(fields=["actor", "status"], name="party_status_actor_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.pledge_id} × {self.actor_id}: {self.status}"
+
+    @property
+    def label(self):
+        return CELL_STATUS_LABELS[self.status]
+
+
+def refresh_party_status(pledge_id, actor_id):
+    """Recompute one (pledge, party) cell from its updates and store it (or
+    remove its row when no recorded update is left). Called in the
+    transaction that writes the update, after ``Pledge.refresh_status()``,
+    while the pledge's row is locked (see ``lock_pledge_row()``): two
+    updates to the same pledge are refreshed one after the other, each
+    seeing the other's committed row."""
+    lock_pledge_row(pledge_id)
+    cell = StatusUpdate.objects.filter(pledge_id=pledge_id, actor_id=actor_id).party_cells()
+    cell = cell.get((pledge_id, actor_id))
+    rows = PartyStatus.objects.filter(pledge_id=pledge_id, actor_id=actor_id)
+    if cell is None:
+        rows.delete()
+    elif not rows.update(**cell.fields()):
+        PartyStatus.objects.create(pledge_id=pledge_id, actor_id=actor_id, **cell.fields())
+
+
+def lock_pledge_row(pledge_id):
+    """Hold the pledge's row lock until the transaction ends (a no-op on
+    SQLite, which serialises writing transactions). The same lock that guards
+    the pledge's own maintained columns."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("The pledge row can only be locked inside a transaction.")
+    list(Pledge.objects.select_for_update().filter(pk=pledge_id).values_list("pk"))
+
+
+def refresh_all_party_statuses(pledges=None):
+    """Rebuild the cells of many pledges from their updates (for bulk loads,
+    which send no signals): delete their rows, insert the computed ones."""
+    pledges = Pledge.objects.all() if pledges is None else pledges
+    with transaction.atomic():
+        # One DELETE statement: an ORM delete() would load every row to send
+        # post_delete (the cache's invalidation; bulk loaders retire the
+        # cache themselves).
+        stale = PartyStatus.objects.filter(pledge__in=pledges.values("pk"))
+        stale._raw_delete(stale.db)
+        cells = StatusUpdate.objects.filter(pledge__in=pledges.values("pk")).party_cells()
+        PartyStatus.objects.bulk_create(
+            (
+                PartyStatus(pledge_id=c.pledge_id, actor_id=c.actor_id, **c.fields())
+                for c in cells.values()
+            ),
+            batch_size=5000,
+        )
+    return len(cells)
 
 
 def refresh_all_statuses(pledges=None):

@@ -9,7 +9,15 @@ REPORTER = "Reporter"
 ASSESSOR = "Assessor"
 STEWARD = "Steward"
 
-CURATED_MODELS = ["sourcedocument", "paragraph", "pledge", "theme", "actor", "instrument"]
+CURATED_MODELS = [
+    "sourcedocument",
+    "paragraph",
+    "pledge",
+    "theme",
+    "actor",
+    "instrument",
+    "partymembership",
+]
 
 ROLE_PERMISSIONS = {
     # Logs self-reports for the actors they belong to (Actor.reporters).

@@ -7,7 +7,8 @@ import) and the API all ask these permissions; none restates them.
   (the update form's gate); with an unsaved ``StatusUpdate``, may they log
   *this* one (its kind, its actor and its pledge).
 - ``tracker.log_update_on_pledge``: with a ``Pledge``, may this user log some
-  update on it (a Reporter only on pledges naming an actor they report for).
+  update on it (a Reporter only on pledges that an actor they report for
+  answers for: named in it, or a party it applies to).
 - ``tracker.withdraw_update``: may this user withdraw an update.
 - ``tracker.view_attention``: may this user read the stewards' "Needs
   attention" page (flagged updates with their notes and who flagged them).
@@ -35,24 +36,26 @@ def reports_for_an_actor_of_the_pledge(user, pledge):
     return (
         user.is_authenticated
         and pledge is not None
-        and Actor.objects.filter(reporters=user, pledges=pledge).exists()
+        and Pledge.objects.filter(pk=pledge.pk)
+        .concerning(Actor.objects.filter(reporters=user))
+        .exists()
     )
 
 
 @rules.predicate
 def is_self_report_for_own_actor_of_the_pledge(user, update):
     """A self-report for an actor the user reports for, on a pledge that
-    names that actor: a Reporter speaks for their organisation, about what
-    their organisation pledged."""
+    actor answers for (``Pledge.objects.concerning``: one that names it, or
+    one that applies to it as a party of the text): a Reporter speaks for
+    their organisation, about what their organisation pledged, and a
+    Reporter of Japan for Japan on Japan's pledges."""
     return (
         update is not None
         and update.kind == UpdateKind.SELF_REPORT
         and update.actor_id is not None
         and update.pledge_id is not None
         and user.reporting_for.filter(pk=update.actor_id).exists()
-        and Pledge.actors.through.objects.filter(
-            pledge_id=update.pledge_id, actor_id=update.actor_id
-        ).exists()
+        and Pledge.objects.filter(pk=update.pledge_id).concerning(update.actor_id).exists()
     )
 
 

@@ -170,7 +170,8 @@ if SESSION_COOKIE_AGE <= 0:
     raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be a positive number of minutes.")
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+# Reporters land on their own page (it sends everyone else to the dashboard).
+LOGIN_REDIRECT_URL = "reporter-home"
 LOGOUT_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en-gb"

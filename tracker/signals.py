@@ -12,7 +12,7 @@ are append-only, so nothing should ``update()`` their status anyway.)
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from tracker.models import Pledge, SourceDocument, StatusUpdate
+from tracker.models import Pledge, SourceDocument, StatusUpdate, refresh_party_status
 
 
 @receiver(pre_save, dispatch_uid="no_history_for_raw_loads")
@@ -71,3 +71,6 @@ def refresh_pledge_status(sender, instance, **kwargs):
         pledge = Pledge.objects.filter(pk=instance.pledge_id).only("pk").first()
     if pledge is not None:
         pledge.refresh_status()
+        # An update that names an actor also moves that (pledge, party) cell.
+        if instance.actor_id is not None:
+            refresh_party_status(pledge.pk, instance.actor_id)

@@ -4,12 +4,15 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from tracker import presenters, trends
+from tracker import parties, presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
 from tracker.filtersets import (
@@ -19,7 +22,15 @@ from tracker.filtersets import (
     valid_update_dates,
 )
 from tracker.forms import ReviewRequestForm, StatusUpdateForm
-from tracker.models import SEARCH_FIELDS, Pledge, SourceDocument, Status, StatusUpdate
+from tracker.models import (
+    SEARCH_FIELDS,
+    Actor,
+    PartyMembership,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+)
 from tracker.pagination import PledgePaginator, page_number
 from tracker.vocabulary import current as current_vocabulary
 
@@ -300,3 +311,107 @@ def changes(request):
         + (f"&source={source.slug}" if source else ""),
     }
     return render(request, "tracker/changes.html", context)
+
+
+# --- Parties -------------------------------------------------------------------
+
+
+@cached_page(params=[*PledgeFilterSet.base_filters, "page"])
+def matrix(request):
+    """Pledges × parties for one text, with the list's filters."""
+    filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
+    slug = filterset.form.cleaned_data.get("source")
+    source = SourceDocument.objects.without_text().filter(slug=slug).first() if slug else None
+    context = {
+        "filterset": filterset,
+        "filter_errors": filter_errors,
+        "sources": None if source else list(SourceDocument.objects.without_text()),
+        "source": source,
+        "statuses": parties.legend(),
+    }
+    if source is not None:
+        party_list = parties.parties_of(source)
+        pledges = parties.matrix_pledges(filterset.qs)
+        page = Paginator(pledges, parties.MATRIX_ROWS_PER_PAGE).get_page(
+            page_number(request.GET.get("page"))
+        )
+        rows = parties.matrix_rows(page.object_list, party_list)
+        context.update(
+            {
+                "parties": party_list,
+                "page": page,
+                "matrix_body": mark_safe(parties.render_matrix_body(rows, len(party_list))),  # noqa: S308 - escaped there
+                "query_without_page": presenters.query_without(filterset.data, "page"),
+                "active_filters": presenters.active_filters(filterset),
+            }
+        )
+    return render(request, "tracker/matrix.html", context)
+
+
+@cached_page(params=["page"])
+def party_detail(request, slug):
+    actor = get_object_or_404(Actor, slug=slug)
+    memberships = parties.memberships_of(actor)
+    if not memberships:
+        raise Http404("This actor is not a party to any text.")
+    applicable = Pledge.objects.applicable_to(actor)
+    card = parties.scorecard(actor, applicable)
+    paginator = Paginator(
+        applicable.defer(*SEARCH_FIELDS).order_by("source_adopted", "paragraph", "ref"),
+        parties.PARTY_PLEDGES_PER_PAGE,
+    )
+    paginator.count = card.applicable  # counted once, for both
+    pledges = paginator.get_page(page_number(request.GET.get("page")))
+    context = {
+        "party": actor,
+        "memberships": memberships,
+        "scorecard": card,
+        "page": pledges,
+        "rows": parties.party_pledge_rows(actor, pledges.object_list),
+        "updates": list(parties.party_updates(actor)[: parties.PARTY_FEED_SHOWN]),
+    }
+    return render(request, "tracker/party_detail.html", context)
+
+
+def party_list(request):
+    """Every party, grouped by the text it is party to."""
+    memberships = (
+        PartyMembership.objects.select_related("actor", "source")
+        .defer("source__text", "source__preamble")
+        .order_by("source__date_adopted", "actor__name")
+    )
+    return render(request, "tracker/party_list.html", {"memberships": memberships})
+
+
+@login_required
+def reporter_home(request):
+    """Where a reporter lands after signing in: the parties they report for,
+    each with its pledges' cells, what needs attention, and what they logged.
+    Everyone else goes to the dashboard."""
+    own = parties.reporter_parties(request.user)
+    if not own:
+        return redirect("dashboard")
+    sections = []
+    for actor in own:
+        applicable = Pledge.objects.applicable_to(actor)
+        attention = list(
+            parties.stale_or_empty(actor, applicable).order_by(
+                "source_adopted", "paragraph", "ref"
+            )[: parties.PARTY_PLEDGES_PER_PAGE]
+        )
+        sections.append(
+            {
+                "party": actor,
+                "scorecard": parties.scorecard(actor, applicable),
+                "attention": parties.party_pledge_rows(actor, attention),
+            }
+        )
+    logged = (
+        StatusUpdate.objects.filter(author=request.user)
+        .with_pledge()
+        .select_related("actor")
+        .newest_first()[:20]
+    )
+    return render(
+        request, "tracker/reporter_home.html", {"sections": sections, "logged": list(logged)}
+    )

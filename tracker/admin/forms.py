@@ -31,7 +31,9 @@ class VersionedPledgeForm(forms.ModelForm):
 
     class Meta:
         model = Pledge
-        fields = PLEDGE_FIELDS
+        # Narrowing to parties is edited here only (not in the import files
+        # or the public CSV, which describe the pledge itself).
+        fields = [*PLEDGE_FIELDS, "applies_to"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +41,7 @@ class VersionedPledgeForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.check_narrowing(cleaned)
         if self.instance.pk is None:
             return cleaned
         # No version (removed, blank or 0) is a conflict, not a blind save: the
@@ -66,6 +69,20 @@ class VersionedPledgeForm(forms.ModelForm):
             raise ValidationError(conflict_message(current, opened), code="edit_conflict")
         cleaned["opened_version"] = opened
         return cleaned
+
+    def check_narrowing(self, cleaned):
+        """A pledge can be narrowed only to parties of its own text."""
+        source, chosen = cleaned.get("source"), cleaned.get("applies_to")
+        if source is None or not chosen:
+            return
+        parties = set(source.party_memberships.values_list("actor_id", flat=True))
+        outsiders = [actor.name for actor in chosen if actor.pk not in parties]
+        if outsiders:
+            self.add_error(
+                "applies_to",
+                f"Only parties of {source} can be chosen; not a party: {', '.join(outsiders)}. "
+                "Add them to the text's parties first, or leave this empty.",
+            )
 
     def expected_version(self):
         """The version this edit started from (``None`` for a new pledge)."""

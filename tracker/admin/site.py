@@ -32,6 +32,7 @@ from tracker.models import (
     EditConflict,
     Instrument,
     Paragraph,
+    PartyMembership,
     Pledge,
     SourceDocument,
     Status,
@@ -148,8 +149,24 @@ class ThemeAdmin(UsageCountAdmin):
 @admin.register(Actor)
 class ActorAdmin(UsageCountAdmin):
     list_display = ["name", "kind", "pledge_count"]
-    list_filter = ["kind"]
+    list_filter = ["kind", "party_memberships__source"]
     autocomplete_fields = ["reporters"]
+
+
+@admin.register(PartyMembership)
+class PartyMembershipAdmin(SimpleHistoryAdmin):
+    """The parties of each text, each with the evidence of its membership
+    (filter by source for one text's parties)."""
+
+    list_display = ["actor", "source", "role", "evidence"]
+    list_filter = ["source", "role"]
+    search_fields = ["actor__name", "actor__slug", "evidence_reference", "note"]
+    autocomplete_fields = ["actor"]
+    list_select_related = ["actor", "source"]
+
+    @admin.display(description="evidence")
+    def evidence(self, membership):
+        return membership.evidence_reference or membership.evidence_url
 
 
 @admin.register(Instrument)
@@ -241,7 +258,7 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
     ]
     list_select_related = ["source"]
     search_fields = ["ref", "title", "quote"]
-    autocomplete_fields = ["themes", "actors", "instruments"]
+    autocomplete_fields = ["themes", "actors", "instruments", "applies_to"]
     readonly_fields = ["current_status", "last_update_as_of", "created", "updated"]
     fieldsets = [
         (None, {"fields": ["ref", "title", "source", "paragraph", "quote", "opened_version"]}),
@@ -254,6 +271,7 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
             },
         ),
         ("Tags", {"fields": ["themes", "actors", "instruments", "timeframe"]}),
+        ("Parties", {"fields": ["applies_to"]}),
         (
             "Status (derived from the updates below)",
             {"fields": ["current_status", "last_update_as_of", "created", "updated"]},

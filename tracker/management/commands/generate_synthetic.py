@@ -39,6 +39,8 @@ from tracker.models import (
     CommitmentType,
     Instrument,
     Paragraph,
+    PartyMembership,
+    PartyStatus,
     Pledge,
     SourceDocument,
     StatementKind,
@@ -47,6 +49,7 @@ from tracker.models import (
     Theme,
     Timeframe,
     UpdateKind,
+    refresh_all_party_statuses,
     refresh_all_statuses,
 )
 from tracker.synthetic import (
@@ -74,6 +77,8 @@ UPDATE_KINDS = list(UpdateKind.values)
 # The fates' paths as Status members (which also checks the data's values).
 FATE_PATHS = [[Status(value) for value in path] for _, path in FATES]
 FATE_WEIGHTS = [weight for weight, _ in FATES]
+# Share of pledges on which some of their text's parties have updates of their own.
+PARTY_REPORTED = 0.5
 
 
 @dataclass
@@ -97,6 +102,7 @@ class PledgeDraft:
     actors: list
     instruments: list
     fate: list  # the statuses its overall updates walk through
+    parties: list  # its text's parties, for the updates that name one
 
     @property
     def adopted(self):
@@ -123,6 +129,18 @@ class Command(BaseCommand):
             "reproducibility; must not be in the future).",
         )
         parser.add_argument(
+            "--parties",
+            type=int,
+            default=50,
+            help="Parties per source text (each with a membership and its own updates).",
+        )
+        parser.add_argument(
+            "--party-updates-per-pledge",
+            type=float,
+            default=2,
+            help="Average number of updates per pledge that name one of its text's parties.",
+        )
+        parser.add_argument(
             "--batch-size", type=int, default=5000, help="Pledges per bulk-insert batch."
         )
         parser.add_argument(
@@ -136,8 +154,17 @@ class Command(BaseCommand):
         pledge_total = options["pledges"]
         per_pledge = options["updates_per_pledge"]
         until = options["until"]
-        if pledge_total < 0 or per_pledge < 0 or options["batch_size"] < 1:
-            raise CommandError("--pledges and --updates-per-pledge must be ≥ 0, --batch-size ≥ 1.")
+        if (
+            min(pledge_total, per_pledge, options["parties"], options["party_updates_per_pledge"])
+            < 0
+            or options["batch_size"] < 1
+        ):
+            raise CommandError(
+                "--pledges, --updates-per-pledge, --parties and --party-updates-per-pledge "
+                "must be ≥ 0, --batch-size ≥ 1."
+            )
+        self.party_count = options["parties"]
+        self.party_updates = options["party_updates_per_pledge"]
         if until > timezone.localdate():
             raise CommandError(f"--until {until} is in the future; updates record the past.")
         self.refuse_real_data(options["force"])
@@ -149,7 +176,8 @@ class Command(BaseCommand):
         self.started = started
         command_line = (
             f"generate_synthetic {recipe(pledge_total, per_pledge, options['seed'])} "
-            f"--until {until}"
+            f"--until {until} --parties {self.party_count} "
+            f"--party-updates-per-pledge {self.party_updates:g}"
         )
         with transaction.atomic():
             self.delete_synthetic()
@@ -160,6 +188,7 @@ class Command(BaseCommand):
             self.actors = list(self.actor_names)
             self.instruments = self.make_instruments()
             self.sources = self.make_sources(pledge_total, command_line)
+            self.make_parties()
             plan = self.plan_pledges(pledge_total)
             counts = self.plan_update_counts(pledge_total, per_pledge)
             self.insert_pledges(plan, counts)
@@ -170,6 +199,8 @@ class Command(BaseCommand):
             self.log("recomputing current statuses")
             updated = self.refresh_statuses()
             self.log(f"recomputed the status of {updated:,} pledges")
+            cells = refresh_all_party_statuses(Pledge.objects.filter(ref__startswith=REF_PREFIX))
+            self.log(f"recomputed {cells:,} pledge × party cells")
         # Bulk inserts send no signals: retire every cached summary by hand.
         new_data_version()
         self.analyze()
@@ -214,7 +245,9 @@ class Command(BaseCommand):
         pledge_table = quote(Pledge._meta.db_table)
         synthetic_pledges = f"SELECT id FROM {pledge_table} WHERE ref LIKE %s"
         tables = [
+            PartyStatus._meta.db_table,
             StatusUpdate._meta.db_table,
+            Pledge.applies_to.through._meta.db_table,
             Pledge.themes.through._meta.db_table,
             Pledge.actors.through._meta.db_table,
             Pledge.instruments.through._meta.db_table,
@@ -229,11 +262,12 @@ class Command(BaseCommand):
             synthetic_sources = (
                 f"SELECT id FROM {quote(SourceDocument._meta.db_table)} WHERE slug LIKE %s"
             )
-            cursor.execute(
-                f"DELETE FROM {quote(Paragraph._meta.db_table)} "
-                f"WHERE document_id IN ({synthetic_sources})",
-                [SLUG_PREFIX + "%"],
-            )
+            for table in (Paragraph._meta.db_table, PartyMembership._meta.db_table):
+                column = "document_id" if table == Paragraph._meta.db_table else "source_id"
+                cursor.execute(
+                    f"DELETE FROM {quote(table)} WHERE {column} IN ({synthetic_sources})",
+                    [SLUG_PREFIX + "%"],
+                )
             cursor.execute(
                 f"DELETE FROM {quote(SourceDocument._meta.db_table)} WHERE slug LIKE %s",
                 [SLUG_PREFIX + "%"],
@@ -278,6 +312,49 @@ class Command(BaseCommand):
             )
             names[actor] = name
         return names
+
+    def make_parties(self):
+        """``--parties`` states per source, each a party to it with a
+        membership, so every source has its matrix."""
+        wanted = {
+            f"{SLUG_PREFIX}party-{source['index']}-{n}": (source, n)
+            for source in self.sources
+            for n in range(1, self.party_count + 1)
+        }
+        # Kept between runs like the other reference rows; made in bulk.
+        existing = {a.slug: a for a in Actor.objects.filter(slug__in=list(wanted))}
+        Actor.objects.bulk_create(
+            [
+                Actor(
+                    slug=slug,
+                    name=f"Party {n} of text {source['index']} (synthetic)",
+                    kind=Actor.Kind.STATE,
+                    description=f"{TEXT_PREFIX}A synthetic party for benchmarks.",
+                )
+                for slug, (source, n) in wanted.items()
+                if slug not in existing
+            ],
+            batch_size=self.batch_size,
+        )
+        actors = {a.slug: a for a in Actor.objects.filter(slug__in=list(wanted))}
+        memberships = []
+        for source in self.sources:
+            source["parties"] = []
+        for slug, (source, n) in wanted.items():
+            actor = actors[slug]
+            source["parties"].append(actor)
+            self.actor_names[actor] = f"Party {n}"
+            memberships.append(
+                PartyMembership(
+                    source=source["document"],
+                    actor=actor,
+                    role="Synthetic party",
+                    evidence_url=f"https://example.org/synthetic/parties/{source['index']}/{n}",
+                    note=f"{TEXT_PREFIX}Generated.",
+                )
+            )
+        PartyMembership.objects.bulk_create(memberships, batch_size=self.batch_size)
+        self.log(f"created {len(memberships):,} party memberships")
 
     def make_instruments(self):
         return [
@@ -393,6 +470,7 @@ class Command(BaseCommand):
                     for i in draft.instruments
                 ]
                 updates += self.make_updates(draft)
+                updates += self.make_party_updates(draft)
             for name, model in through.items():
                 model.objects.bulk_create(links[name], batch_size=self.batch_size)
             # Shuffled within the batch: updates arrive interleaved across
@@ -430,6 +508,7 @@ class Command(BaseCommand):
         theme_count = rng.choices([1, 2, 3], weights=[50, 35, 15])[0]
         return PledgeDraft(
             pledge=pledge,
+            parties=source["parties"],
             update_count=update_count,
             themes=weighted_sample(rng, self.themes, self.theme_weights, theme_count),
             actors=rng.sample(self.actors, rng.choices([1, 2, 3], weights=[60, 30, 10])[0]),
@@ -499,6 +578,41 @@ class Command(BaseCommand):
             )
         return updates
 
+    def make_party_updates(self, draft):
+        """Updates that name one of the text's parties: on PARTY_REPORTED of
+        the pledges, a few parties each, self-reports and assessments mixed
+        (so some cells are contested), averaging ``--party-updates-per-pledge``
+        over all pledges."""
+        rng = self.rng
+        parties = draft.parties
+        if not parties or not self.party_updates or rng.random() >= PARTY_REPORTED:
+            return []
+        count = max(1, round(rng.expovariate(PARTY_REPORTED / self.party_updates)))
+        span = (self.until - draft.adopted).days
+        updates = []
+        for i in range(count):
+            party = rng.choice(parties)
+            as_of = draft.adopted + timedelta(days=rng.randint(0, span))
+            created = min(
+                datetime(as_of.year, as_of.month, as_of.day, tzinfo=UTC)
+                + timedelta(days=rng.randint(0, 45), seconds=rng.randint(0, 86399)),
+                self.latest_entry,
+            ) + timedelta(microseconds=500 + i)
+            updates.append(
+                StatusUpdate(
+                    pledge_id=draft.pledge.pk,
+                    status=rng.choice(draft.fate),
+                    as_of=as_of,
+                    summary=self.text.summary(self.actor_names[party]),
+                    evidence_url=f"https://example.org/synthetic/{draft.pledge.ref}/p{i}",
+                    kind=rng.choice(UPDATE_KINDS),
+                    actor=party,
+                    author=self.author,
+                    created=created,
+                )
+            )
+        return updates
+
     # --- derived data -------------------------------------------------------
 
     def refresh_statuses(self):
@@ -518,6 +632,8 @@ class Command(BaseCommand):
                 Paragraph,
                 Pledge,
                 StatusUpdate,
+                PartyMembership,
+                PartyStatus,
                 Pledge.themes.through,
                 Pledge.actors.through,
                 Pledge.instruments.through,

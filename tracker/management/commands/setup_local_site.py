@@ -12,7 +12,12 @@ import secrets
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, call_command
 
-from tracker.models import HISTORICAL_RECORD_USERNAME, SourceDocument, StatusUpdate
+from tracker.models import (
+    HISTORICAL_RECORD_USERNAME,
+    PartyMembership,
+    SourceDocument,
+    StatusUpdate,
+)
 
 
 class Command(BaseCommand):
@@ -40,6 +45,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded the historical record ({total} status updates).")
             )
+        if not PartyMembership.objects.exists():
+            # The parties of each text, and their own updates (which need the
+            # historical-record author that the history brings).
+            fixtures = ["parties"] if options["no_history"] else ["parties", "party-history"]
+            call_command("loaddata", *fixtures, verbosity=0)
+            self.stdout.write(self.style.SUCCESS("Loaded the parties of both texts."))
         # Fixture loads are not edits; give every row a first version in the
         # edit history so later edits show what changed.
         call_command("populate_history", auto=True, verbosity=0, stdout=io.StringIO())

@@ -1,0 +1,363 @@
+"""What the party pages and the pledge × party matrix show, read with a fixed
+number of queries whatever the number of pledges or parties.
+
+A cell is one pledge for one party (``PartyStatus``, maintained from the
+updates by ``tracker.models.refresh_party_status``). A pair with no row has no
+information; a pledge a steward narrowed to other parties does not apply. The
+matrix renders its cells here, as strings, rather than through the template
+engine: a page is up to 1,000 pledges × 50 parties, and 50,000 template
+``{% include %}``s cost seconds where these cost milliseconds; adjacent gaps
+share one cell, so the page stays small.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from tracker.models import (
+    CELL_STATUS_DEFINITIONS,
+    CELL_STATUS_LABELS,
+    CONTESTED,
+    PROGRESS_STATUSES,
+    SEARCH_FIELDS,
+    STALE_AFTER,
+    Actor,
+    PartyMembership,
+    PartyStatus,
+    Pledge,
+    Status,
+    StatusUpdate,
+    id_set,
+)
+
+# Pledges per page of the matrix (rows) and of a party page.
+MATRIX_ROWS_PER_PAGE = 1000
+PARTY_PLEDGES_PER_PAGE = 25
+# Updates shown in a party's feed on its page (the Atom feed has more).
+PARTY_FEED_SHOWN = 10
+
+NOT_APPLICABLE = "not_applicable"
+NOT_APPLICABLE_LABEL = "Not applicable"
+NO_INFORMATION_LABEL = CELL_STATUS_LABELS[Status.NO_INFORMATION]
+
+
+def legend():
+    """The cell statuses a matrix can show, with their labels and definitions."""
+    entries = [
+        {"value": value, "label": label, "definition": CELL_STATUS_DEFINITIONS[value]}
+        for value, label in CELL_STATUS_LABELS.items()
+    ]
+    entries.append(
+        {
+            "value": NOT_APPLICABLE,
+            "label": NOT_APPLICABLE_LABEL,
+            "definition": "A steward narrowed this pledge to other parties of the text.",
+        }
+    )
+    return entries
+
+
+def parties_of(source):
+    """The parties of ``source``, by name, each with its membership's role."""
+    return list(
+        Actor.objects.filter(party_memberships__source=source)
+        .only("slug", "name", "kind")
+        .order_by("name")
+    )
+
+
+def narrowed_to(pledge_ids):
+    """``{pledge id: set of party ids}`` for the pledges that a steward
+    narrowed; a pledge absent from it applies to every party of its text."""
+    narrowed = {}
+    rows = Pledge.applies_to.through.objects.filter(pledge_id__in=id_set(pledge_ids)).values_list(
+        "pledge_id", "actor_id"
+    )
+    for pledge_id, actor_id in rows:
+        narrowed.setdefault(pledge_id, set()).add(actor_id)
+    return narrowed
+
+
+# A cell's stored values, as cells_for() reads them (no model instances: a
+# matrix page reads up to 50,000).
+CELL_COLUMNS = (
+    "status",
+    "self_status",
+    "self_update_id",
+    "assessed_status",
+    "assessed_update_id",
+)
+
+
+def cells_for(pledge_ids, actor_ids=None):
+    """``{pledge id: {actor id: cell values}}`` for these pledges, one query;
+    pledges and pairs without information are absent."""
+    # The page's ids as one parameter (see id_set); the parties are few.
+    rows = PartyStatus.objects.filter(pledge_id__in=id_set(pledge_ids))
+    if actor_ids is not None:
+        rows = rows.filter(actor_id__in=actor_ids)
+    by_pledge = {}
+    for pledge_id, actor_id, *values in rows.values_list("pledge_id", "actor_id", *CELL_COLUMNS):
+        by_pledge.setdefault(pledge_id, {})[actor_id] = tuple(values)
+    return by_pledge
+
+
+@dataclass
+class CellView:
+    """One cell as the exports describe it."""
+
+    status: str  # a cell status, or NOT_APPLICABLE
+    self_status: str = ""
+    self_update_id: int | None = None
+    assessed_status: str = ""
+    assessed_update_id: int | None = None
+
+    @classmethod
+    def of(cls, value):
+        """From a matrix row's entry: None (no information), NOT_APPLICABLE,
+        or a cell's stored values."""
+        if value is None:
+            return cls(Status.NO_INFORMATION)
+        if value == NOT_APPLICABLE:
+            return cls(NOT_APPLICABLE)
+        return cls(*value)
+
+    @property
+    def label(self):
+        if self.status == NOT_APPLICABLE:
+            return NOT_APPLICABLE_LABEL
+        return CELL_STATUS_LABELS[self.status]
+
+    @property
+    def text(self):
+        """The cell in words, for the CSV."""
+        if self.status == CONTESTED:
+            return (
+                f"Contested (self-report: {CELL_STATUS_LABELS[self.self_status]}; "
+                f"independent assessment: {CELL_STATUS_LABELS[self.assessed_status]})"
+            )
+        return self.label
+
+    def as_json(self):
+        data = {"status": self.status, "label": self.label}
+        if self.self_status:
+            data["self_report"] = {"status": self.self_status, "update": self.self_update_id}
+        if self.assessed_status:
+            data["independent_assessment"] = {
+                "status": self.assessed_status,
+                "update": self.assessed_update_id,
+            }
+        return data
+
+
+# --- the matrix ------------------------------------------------------------------
+
+
+def matrix_rows(pledges, parties):
+    """Each pledge with its row of cells in the parties' order, two queries
+    (narrowing, cells) for any number of pledges. A row is None when every
+    cell has no information (most rows, in practice); otherwise each entry is
+    None (no information), NOT_APPLICABLE, or the cell's stored values."""
+    pledges = list(pledges)
+    ids = [pledge.pk for pledge in pledges]
+    party_ids = [party.pk for party in parties]
+    narrowed = narrowed_to(ids)
+    cells = cells_for(ids, party_ids)
+    rows = []
+    for pledge in pledges:
+        known, allowed = cells.get(pledge.pk), narrowed.get(pledge.pk)
+        if known is None and allowed is None:
+            rows.append((pledge, None))
+            continue
+        known = known or {}
+        rows.append(
+            (
+                pledge,
+                [
+                    NOT_APPLICABLE
+                    if allowed is not None and actor_id not in allowed
+                    else known.get(actor_id)
+                    for actor_id in party_ids
+                ],
+            )
+        )
+    return rows
+
+
+def matrix_cell_views(rows, party_count):
+    """The rows with a CellView per cell, for the CSV and JSON."""
+    for pledge, cells in rows:
+        yield pledge, [CellView.of(value) for value in (cells or [None] * party_count)]
+
+
+def matrix_pledges(queryset):
+    """The matrix's rows: only what a row shows, in reading order."""
+    return queryset.only("pk", "ref", "title", "source_id").order_by(
+        "source_adopted", "paragraph", "ref"
+    )
+
+
+def update_url_prefix():
+    # /updates/<pk>/, built once: reverse() per cell is a tenth of the page's time.
+    return reverse("update-detail", args=[0])[: -len("0/")]
+
+
+NOT_APPLICABLE_CELL = '<td class="na">Not applicable</td>'
+
+
+def gap_cell(span):
+    """Adjacent parties without information share one labelled, patterned
+    cell: the band shows where the record is empty, and keeps a page of
+    50,000 cells to a few thousand elements."""
+    if span == 1:
+        return '<td class="gap">No information</td>'
+    return f'<td class="gap" colspan="{span}">No information</td>'
+
+
+def render_cell(value, prefix):
+    """One <td> of the matrix for a cell with information (or not
+    applicable). Every cell says its status in words; colour repeats it."""
+    if value == NOT_APPLICABLE:
+        return NOT_APPLICABLE_CELL
+    status, self_status, self_update, assessed_status, assessed_update = value
+    if status == CONTESTED:
+        return (
+            '<td class="contested"><strong>Contested</strong>'
+            f'<a href="{prefix}{self_update}/">Self-report: {CELL_STATUS_LABELS[self_status]}</a>'
+            f'<a href="{prefix}{assessed_update}/">Assessment: '
+            f"{CELL_STATUS_LABELS[assessed_status]}</a></td>"
+        )
+    if assessed_update:
+        evidence, kind = assessed_update, "assessment"
+    else:
+        evidence, kind = self_update, "self-report"
+    return (
+        f'<td class="status-{status}"><a href="{prefix}{evidence}/" title="Evidence: the '
+        f'latest {kind}">{CELL_STATUS_LABELS[status]}</a></td>'
+    )
+
+
+def render_row_cells(cells, prefix):
+    """A row's cells, runs of gaps merged (see gap_cell)."""
+    parts, gaps = [], 0
+    for value in cells:
+        if value is None:
+            gaps += 1
+            continue
+        if gaps:
+            parts.append(gap_cell(gaps))
+            gaps = 0
+        parts.append(render_cell(value, prefix))
+    if gaps:
+        parts.append(gap_cell(gaps))
+    return "".join(parts)
+
+
+def render_matrix_body(rows, party_count):
+    """The <tbody> rows as one string (see the module docstring for why)."""
+    prefix = update_url_prefix()
+    pledge_prefix = reverse("pledge-list")
+    empty_row = gap_cell(party_count)
+    lines = []
+    for pledge, cells in rows:
+        ref = escape(pledge.ref)
+        body = empty_row if cells is None else render_row_cells(cells, prefix)
+        lines.append(
+            f'<tr><th scope="row"><a href="{pledge_prefix}{ref}/" title="{escape(pledge.title)}">'
+            f"{ref}</a></th>{body}</tr>"
+        )
+    return "\n".join(lines)
+
+
+# --- a party's page ---------------------------------------------------------------
+
+
+def memberships_of(actor):
+    return list(
+        PartyMembership.objects.filter(actor=actor)
+        .select_related("source")
+        .defer(*(f"source__{name}" for name in ("text", "preamble")))
+        .order_by("source__date_adopted")
+    )
+
+
+@dataclass
+class Scorecard:
+    applicable: int
+    counts: dict  # cell status -> number of applicable pledges
+
+    @property
+    def rows(self):
+        return [
+            {
+                "status": status,
+                "label": CELL_STATUS_LABELS[status],
+                "definition": CELL_STATUS_DEFINITIONS[status],
+                "count": count,
+            }
+            for status, count in self.counts.items()
+        ]
+
+    @property
+    def with_progress(self):
+        return sum(self.counts[status] for status in PROGRESS_STATUSES)
+
+    @property
+    def progress_share(self):
+        """Share of the applicable pledges with documented progress, in percent."""
+        return round(100 * self.with_progress / self.applicable) if self.applicable else None
+
+
+def scorecard(actor, applicable):
+    """Counts by cell status over the pledges that apply to ``actor``; pledges
+    without a cell are "no information". Two queries."""
+    total = applicable.count()
+    counts = PartyStatus.objects.filter(
+        actor=actor, pledge__in=applicable.values("pk")
+    ).status_counts()
+    counts[Status.NO_INFORMATION] += total - sum(counts.values())
+    return Scorecard(total, counts)
+
+
+def party_pledge_rows(actor, pledges):
+    """A page of the party's pledges, each with its cell and the two latest
+    updates behind it (self-report, assessment): two queries."""
+    pledges = list(pledges)
+    rows = {
+        row.pledge_id: row
+        for row in PartyStatus.objects.filter(actor=actor, pledge__in=[p.pk for p in pledges])
+        .select_related("self_update", "assessed_update")
+        .defer(*(f"{side}__summary" for side in ("self_update", "assessed_update")))
+    }
+    return [(pledge, rows.get(pledge.pk)) for pledge in pledges]
+
+
+def party_updates(actor):
+    """The updates that name the party, newest first (its feed)."""
+    return (
+        StatusUpdate.objects.filter(actor=actor)
+        .with_pledge()
+        .select_related("author", "withdrawn_by")
+        .newest_first()
+    )
+
+
+def reporter_parties(user):
+    """The parties a signed-in reporter reports for."""
+    return list(
+        Actor.objects.filter(reporters=user, party_memberships__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def stale_or_empty(actor, applicable, today=None):
+    """The party's applicable pledges whose cell has no information or whose
+    latest update is more than a year old, most neglected first."""
+    today = today or timezone.localdate()
+    fresh = PartyStatus.objects.filter(
+        actor=actor, last_update_as_of__gte=today - STALE_AFTER
+    ).values("pledge_id")
+    return applicable.exclude(pk__in=fresh).defer(*SEARCH_FIELDS)
