@@ -143,7 +143,7 @@ def log_concurrently(pledge, actor, author, reports):
     def log(kind, status):
         try:
             with transaction.atomic():
-                barrier.wait(timeout=10)
+                barrier.wait(timeout=60)
                 make_update(pledge, author=author, status=status, actor=actor, kind=kind)
         except Exception as error:  # reported by the caller's assertion
             errors.append(error)
@@ -155,7 +155,9 @@ def log_concurrently(pledge, actor, author, reports):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        # Generous: on a busy machine a transaction can wait a while for the lock.
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a transaction never finished"
     return errors
 
 
