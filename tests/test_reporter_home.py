@@ -47,7 +47,7 @@ def test_the_form_refuses_a_self_report_on_a_pledge_of_another_text(client):
             "evidence_url": "https://www.example.org/report",
         },
     )
-    assert response.status_code == 200  # the form again, with the reason
+    assert response.status_code == 403  # refused, with the reason (tracker/access.py)
     assert not StatusUpdate.objects.filter(pledge=elsewhere).exists()
 
 

@@ -23,7 +23,7 @@ cache's data version is replaced so no cached summary outlives the load.
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from random import Random
 
@@ -90,6 +90,7 @@ class SourcePlan:
     paragraphs: list
     share: int  # how many pledges quote it
     index: int  # its number in pledge refs (syn-<index>-…)
+    parties: list = field(default_factory=list)  # its parties (make_parties)
 
 
 @dataclass
@@ -317,7 +318,7 @@ class Command(BaseCommand):
         """``--parties`` states per source, each a party to it with a
         membership, so every source has its matrix."""
         wanted = {
-            f"{SLUG_PREFIX}party-{source['index']}-{n}": (source, n)
+            f"{SLUG_PREFIX}party-{source.index}-{n}": (source, n)
             for source in self.sources
             for n in range(1, self.party_count + 1)
         }
@@ -327,7 +328,7 @@ class Command(BaseCommand):
             [
                 Actor(
                     slug=slug,
-                    name=f"Party {n} of text {source['index']} (synthetic)",
+                    name=f"Party {n} of text {source.index} (synthetic)",
                     kind=Actor.Kind.STATE,
                     description=f"{TEXT_PREFIX}A synthetic party for benchmarks.",
                 )
@@ -339,17 +340,17 @@ class Command(BaseCommand):
         actors = {a.slug: a for a in Actor.objects.filter(slug__in=list(wanted))}
         memberships = []
         for source in self.sources:
-            source["parties"] = []
+            source.parties = []
         for slug, (source, n) in wanted.items():
             actor = actors[slug]
-            source["parties"].append(actor)
+            source.parties.append(actor)
             self.actor_names[actor] = f"Party {n}"
             memberships.append(
                 PartyMembership(
-                    source=source["document"],
+                    source=source.document,
                     actor=actor,
                     role="Synthetic party",
-                    evidence_url=f"https://example.org/synthetic/parties/{source['index']}/{n}",
+                    evidence_url=f"https://example.org/synthetic/parties/{source.index}/{n}",
                     note=f"{TEXT_PREFIX}Generated.",
                 )
             )
@@ -508,7 +509,7 @@ class Command(BaseCommand):
         theme_count = rng.choices([1, 2, 3], weights=[50, 35, 15])[0]
         return PledgeDraft(
             pledge=pledge,
-            parties=source["parties"],
+            parties=source.parties,
             update_count=update_count,
             themes=weighted_sample(rng, self.themes, self.theme_weights, theme_count),
             actors=rng.sample(self.actors, rng.choices([1, 2, 3], weights=[60, 30, 10])[0]),
