@@ -357,13 +357,14 @@ ENDPOINTS = {
         update_form_post("self_report", "own_actor", pledge_key="foreign_pledge"),
         PUBLIC_LOGGERS,
     ),
+    # Only "reporter" reports for own_party ("reporter_staff" for own_actor only).
     "self-report for own party on a pledge of its text": (
         update_form_post("self_report", "own_party"),
-        {"reporter", "steward", "superuser"},
+        {"reporter"} | PUBLIC_LOGGERS,
     ),
     "self-report for own party on a pledge of another text": (
         update_form_post("self_report", "own_party", pledge_key="foreign_pledge"),
-        {"steward", "superuser"},
+        PUBLIC_LOGGERS,
     ),
     "independent assessment": (
         update_form_post("independent_assessment", None),
