@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tracker', '0010_pledge_latest_update'),
+        ('tracker', '0011_overall_as_of_index'),
     ]
 
     operations = [
