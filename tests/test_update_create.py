@@ -161,6 +161,18 @@ def test_an_unknown_pledge_is_a_404(client, reporter):
     assert client.get("/pledges/nope/updates/new/").status_code == 404
 
 
+def test_an_over_long_summary_is_refused_and_kept_to_shorten(client, url, reporter, valid):
+    client.force_login(reporter)
+    long_summary = "word " * 800 + "end"  # 4003 characters
+    response = client.post(url, {**valid, "summary": long_summary})
+    assert response.status_code == 200
+    assert not StatusUpdate.objects.exists()
+    assert response.context["form"].errors["summary"] == [
+        "Keep the summary to 4000 characters or fewer; it has 4003."
+    ]
+    assert long_summary in response.text
+
+
 def test_a_status_the_commitment_cannot_have_is_refused_and_nothing_saved(
     client, reporter, reporting_actor, valid
 ):

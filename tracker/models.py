@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import connection, models, transaction
 from django.db.models import (
     Case,
@@ -75,6 +75,22 @@ PLEDGE_FIELDS = [
     "statement_kind",
     "commitment_type",
 ]
+
+# The longest texts a person may enter, in characters: generous for what each
+# is for, and small enough that a pledge's page stays light and its search
+# document within PostgreSQL's limit (tracker/search.py). Titles, refs and
+# references are CharFields with their own max_length.
+SUMMARY_MAX_LENGTH = 4000
+QUOTE_MAX_LENGTH = 3000
+NOTE_MAX_LENGTH = 2000  # a withdrawal reason or a review note
+
+
+def at_most(limit, what):
+    """A length check whose message says what to do, in a whole sentence."""
+    return MaxLengthValidator(
+        limit,
+        message=f"Keep {what} to {limit} characters or fewer; it has %(show_value)d.",
+    )
 
 
 def latest_allowed_as_of():
@@ -535,6 +551,40 @@ class Instrument(models.Model):
 
 
 class PledgeQuerySet(models.QuerySet):
+    def lock(self):
+        """Lock these pledges' rows until the current transaction ends, and
+        return their ids (ascending).
+
+        This is the one lock that keeps everything derived from a pledge's
+        updates true under concurrency: ``current_status``,
+        ``last_update_as_of``, ``latest_update``, the search document (and any
+        per-pledge state computed from the updates the same way). Every write
+        that adds, withdraws or re-derives updates of a pledge takes it
+        *before* its first write and recomputes the derived columns after it,
+        inside the same ``transaction.atomic()`` block:
+
+            with transaction.atomic():
+                Pledge.objects.filter(pk__in=ids).lock()
+                ...write the updates, then pledge.refresh_status()
+
+        Why it works: a second writer of the same pledge waits at the lock
+        until the first commits. Under READ COMMITTED each later statement
+        then reads a fresh snapshot, so its recomputation sees the first
+        writer's rows. Without the lock each writer recomputed from a snapshot
+        that could not see the other's uncommitted update, and the last one
+        to commit wrote a stale result (review F2: 19 of 60 rounds wrong).
+
+        Rows are locked in ascending id order, in one statement: two writers
+        that touch overlapping sets of pledges (imports, bulk actions) queue
+        instead of deadlocking. Lock every pledge a transaction will touch in
+        one call, at its start; never lock more pledges later in the same
+        transaction. ``FOR NO KEY UPDATE``: inserting rows that merely refer to
+        a pledge (its updates, its tags) is not blocked by it, but every other
+        writer of the pledge row is. Must run inside ``transaction.atomic()``.
+        On SQLite, which has no row locks and serialises writing
+        transactions, it is a plain read."""
+        return list(self.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+
     def commitments(self):
         """Pledges that commit someone: every statistic counts only these."""
         return self.exclude(statement_kind=StatementKind.CONTEXT)
@@ -767,7 +817,11 @@ class Pledge(models.Model):
         help_text="The number of the paragraph the quote stands in. Leave blank to have "
         "it found from the quote.",
     )
-    quote = models.TextField("quote", help_text="The exact words of the text.")
+    quote = models.TextField(
+        "quote",
+        help_text="The exact words of the text.",
+        validators=[at_most(QUOTE_MAX_LENGTH, "the quote")],
+    )
     title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
     themes = models.ManyToManyField(Theme, related_name="pledges", blank=True)
     actors = models.ManyToManyField(Actor, related_name="pledges", blank=True)
@@ -896,6 +950,9 @@ class Pledge(models.Model):
             return
         with transaction.atomic():
             rows = Pledge.objects.filter(pk=self.pk)
+            # The search document below is recomputed from the updates: lock
+            # first, so a concurrent update's summary is not missed.
+            rows.lock()
             if expected_version is not None:
                 # A conditional UPDATE is race-free on every database: of two
                 # editors of version n, exactly one moves it to n + 1.
@@ -1051,7 +1108,11 @@ class Pledge(models.Model):
 
     def refresh_status(self):
         """Recompute ``current_status``, ``last_update_as_of`` and
-        ``latest_update`` from the updates and save just those columns."""
+        ``latest_update`` from the updates and save just those columns.
+
+        The caller holds the pledge's lock (``PledgeQuerySet.lock()``), taken
+        before it wrote the updates; otherwise a concurrent writer's update
+        may be missed."""
         latest = self.latest_overall_update()
         self.current_status = latest.status if latest else Status.NO_INFORMATION
         newest = self.updates.recorded().newest_first().values_list("pk", "as_of").first()
@@ -1069,6 +1130,21 @@ class Pledge(models.Model):
 
 class AppendOnlyError(Exception):
     """An attempt to edit or delete a status update instead of withdrawing it."""
+
+
+class AlreadyWithdrawn(ValidationError):
+    """The update was withdrawn already (perhaps a moment ago, by someone
+    else); the first withdrawal and its reason stand."""
+
+    def __init__(self, update):
+        self.update = update
+        who = update.withdrawn_by.get_username() if update.withdrawn_by else "someone"
+        super().__init__(
+            f"This update was already withdrawn, on {update.withdrawn_at:%d %B %Y} by {who}, "
+            f"for this reason: “{update.withdrawal_reason}”. That withdrawal stands; "
+            "nothing was changed.",
+            code="already_withdrawn",
+        )
 
 
 # What a person enters for a status update, in form order (the public form,
@@ -1103,13 +1179,14 @@ HISTORICAL_RECORD_USERNAME = "historical-record"
 
 
 def update_summaries():
-    """Each pledge's status-update summaries as one text (a subquery on the
-    outer pledge), which the stored search document includes."""
+    """Each pledge's status-update summaries as one text, newest first (a
+    subquery on the outer pledge), which the stored search document includes
+    up to a bound (tracker/search.py)."""
     return (
         StatusUpdate.objects.filter(pledge=OuterRef("pk"))
         .order_by()
         .values("pledge")
-        .annotate(text=StringAgg("summary", delimiter=" ", order_by="pk"))
+        .annotate(text=StringAgg("summary", delimiter=" ", order_by="-pk"))
         .values("text")
     )
 
@@ -1205,6 +1282,14 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.select_related("pledge").defer(*(f"pledge__{f}" for f in SEARCH_FIELDS))
 
 
+def check_length(field_name, value):
+    """Run a status update field's validators on a value set outside a form."""
+    try:
+        StatusUpdate._meta.get_field(field_name).run_validators(value)
+    except ValidationError as error:
+        raise ValidationError({field_name: error.error_list}) from None
+
+
 class StatusUpdate(models.Model):
     """One observation of how far a pledge has been implemented, as of a date."""
 
@@ -1216,7 +1301,11 @@ class StatusUpdate(models.Model):
     as_of = models.DateField(
         "as of", help_text="The date the observation refers to, not the day it is entered."
     )
-    summary = models.TextField("summary", help_text="What happened, in your own words.")
+    summary = models.TextField(
+        "summary",
+        help_text="What happened, in your own words.",
+        validators=[at_most(SUMMARY_MAX_LENGTH, "the summary")],
+    )
     evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
     evidence_reference = models.CharField(
         "evidence reference",
@@ -1253,7 +1342,11 @@ class StatusUpdate(models.Model):
         verbose_name="withdrawn by",
         editable=False,
     )
-    withdrawal_reason = models.TextField("reason for withdrawal", blank=True)
+    withdrawal_reason = models.TextField(
+        "reason for withdrawal",
+        blank=True,
+        validators=[at_most(NOTE_MAX_LENGTH, "the reason")],
+    )
     # A reporter, assessor or steward may ask stewards to look at an update
     # (it seems wrong, or duplicates another); it changes nothing in the record.
     review_requested_at = models.DateTimeField("review requested at", null=True, blank=True)
@@ -1265,7 +1358,9 @@ class StatusUpdate(models.Model):
         related_name="review_requests",
         verbose_name="review requested by",
     )
-    review_note = models.TextField("why it needs review", blank=True)
+    review_note = models.TextField(
+        "why it needs review", blank=True, validators=[at_most(NOTE_MAX_LENGTH, "the note")]
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -1300,8 +1395,11 @@ class StatusUpdate(models.Model):
         if not self._state.adding:
             self.refuse_changes_to_the_record()
         # The post_save handler refreshes the pledge's maintained status; the
-        # atomic block puts that refresh in the same transaction as this row.
+        # atomic block puts that refresh in the same transaction as this row,
+        # and the pledge's lock, taken first, makes it see every committed
+        # update (PledgeQuerySet.lock()).
         with transaction.atomic():
+            Pledge.objects.filter(pk=self.pledge_id).lock()
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -1363,6 +1461,7 @@ class StatusUpdate(models.Model):
         note = (note or "").strip()
         if not note:
             raise ValidationError({"review_note": "Say what looks wrong."})
+        check_length("review_note", note)
         self.review_requested_at = timezone.now()
         self.review_requested_by = by
         self.review_note = note
@@ -1375,16 +1474,33 @@ class StatusUpdate(models.Model):
         self.save(update_fields=["review_requested_at", "review_requested_by", "review_note"])
 
     def withdraw(self, by, reason):
-        """Take the update out of the status calculation, keeping it visible."""
+        """Take the update out of the status calculation, keeping it visible.
+
+        Of two stewards withdrawing the same update at once, exactly one
+        succeeds: the other waits at the pledge's lock, then finds it
+        withdrawn and gets ``AlreadyWithdrawn`` (the first reason is kept)."""
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"withdrawal_reason": WITHDRAWAL_REASON_REQUIRED})
-        if self.is_withdrawn:
-            raise ValidationError("This update has already been withdrawn.")
-        self.withdrawn_at = timezone.now()
-        self.withdrawn_by = by
-        self.withdrawal_reason = reason
-        self.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        check_length("withdrawal_reason", reason)
+        with transaction.atomic():
+            Pledge.objects.filter(pk=self.pledge_id).lock()
+            # Read again under the lock: this copy may predate a withdrawal.
+            current = (
+                StatusUpdate.objects.filter(pk=self.pk)
+                .select_related("withdrawn_by")
+                .only("withdrawn_at", "withdrawal_reason", "withdrawn_by__username")
+                .get()
+            )
+            if current.is_withdrawn:
+                self.withdrawn_at = current.withdrawn_at
+                self.withdrawn_by = current.withdrawn_by
+                self.withdrawal_reason = current.withdrawal_reason
+                raise AlreadyWithdrawn(current)
+            self.withdrawn_at = timezone.now()
+            self.withdrawn_by = by
+            self.withdrawal_reason = reason
+            self.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
 
     @property
     def is_historical_record(self):
