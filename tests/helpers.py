@@ -8,6 +8,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# The two texts the shipped pledges quote, as published (the repository keeps
+# its own copy: nothing reads outside it).
+SOURCE_TEXTS = ROOT / "fixtures" / "sources"
 
 
 def settings_value(expression, **env):

@@ -1,6 +1,6 @@
 """The seed fixture ``fixtures/pledges.json``: the two source texts, their
 paragraphs and every pledge in them, checked against the source files in
-``shared/sources``."""
+``fixtures/sources``."""
 
 import json
 import re
@@ -8,9 +8,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
+from tests.helpers import SOURCE_TEXTS
 from tracker.models import (
     Actor,
     Instrument,
@@ -60,7 +60,7 @@ SOURCES = {
 
 def raw_source(slug):
     name = SOURCES[slug][0]
-    return (settings.BASE_DIR.parent / "shared" / "sources" / name).read_text(encoding="utf-8")
+    return (SOURCE_TEXTS / name).read_text(encoding="utf-8")
 
 
 @pytest.fixture

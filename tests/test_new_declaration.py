@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -19,6 +18,7 @@ from tests.factories import (
     make_steward,
     make_user,
 )
+from tests.helpers import SOURCE_TEXTS
 from tracker.models import Paragraph, Pledge, SourceDocument
 from tracker.paragraphs import ParagraphDraft, SplitError, SplitStyle, split_paragraphs
 
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "pledges.json"
 SHIPPED = {
-    # slug: (file in shared/sources, split style)
+    # slug: (file in fixtures/sources, split style)
     "asem-copenhagen-2002": ("asem-copenhagen-declaration-2002.txt", SplitStyle.NUMBERED),
     "un-regional-organizations-2003": (
         "un-regional-organizations-hlm5-conclusions-2003.txt",
@@ -239,7 +239,7 @@ def fixture_rows():
 @pytest.mark.parametrize("slug", SHIPPED)
 def test_the_shipped_texts_split_exactly_as_the_fixture_has_them(slug):
     file_name, style = SHIPPED[slug]
-    raw = (settings.BASE_DIR.parent / "shared" / "sources" / file_name).read_text(encoding="utf-8")
+    raw = (SOURCE_TEXTS / file_name).read_text(encoding="utf-8")
     document, paragraphs = fixture_rows()[slug]
     # The file as published, and the cleaned text the fixture stores.
     for text in (raw, document["text"]):
