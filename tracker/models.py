@@ -328,6 +328,40 @@ class Instrument(models.Model):
 
 
 class PledgeQuerySet(models.QuerySet):
+    def lock(self):
+        """Lock these pledges' rows until the current transaction ends, and
+        return their ids (ascending).
+
+        This is the one lock that keeps everything derived from a pledge's
+        updates true under concurrency: ``current_status``,
+        ``last_update_as_of``, ``latest_update``, the search document (and any
+        per-pledge state computed from the updates the same way). Every write
+        that adds, withdraws or re-derives updates of a pledge takes it
+        *before* its first write and recomputes the derived columns after it,
+        inside the same ``transaction.atomic()`` block:
+
+            with transaction.atomic():
+                Pledge.objects.filter(pk__in=ids).lock()
+                ...write the updates, then pledge.refresh_status()
+
+        Why it works: a second writer of the same pledge waits at the lock
+        until the first commits. Under READ COMMITTED each later statement
+        then reads a fresh snapshot, so its recomputation sees the first
+        writer's rows. Without the lock each writer recomputed from a snapshot
+        that could not see the other's uncommitted update, and the last one
+        to commit wrote a stale result (review F2: 19 of 60 rounds wrong).
+
+        Rows are locked in ascending id order, in one statement: two writers
+        that touch overlapping sets of pledges (imports, bulk actions) queue
+        instead of deadlocking. Lock every pledge a transaction will touch in
+        one call, at its start; never lock more pledges later in the same
+        transaction. ``FOR NO KEY UPDATE``: inserting rows that merely refer to
+        a pledge (its updates, its tags) is not blocked by it, but every other
+        writer of the pledge row is. Must run inside ``transaction.atomic()``.
+        On SQLite, which has no row locks and serialises writing
+        transactions, it is a plain read."""
+        return list(self.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+
     def stale(self, today=None, column="last_update_as_of"):
         """Pledges with no update at all, or none whose as_of is within the
         year before ``today``. ``column``: ``last_update_on`` for pledges read
@@ -612,6 +646,9 @@ class Pledge(models.Model):
             return
         with transaction.atomic():
             rows = Pledge.objects.filter(pk=self.pk)
+            # The search document below is recomputed from the updates: lock
+            # first, so a concurrent update's summary is not missed.
+            rows.lock()
             if expected_version is not None:
                 # A conditional UPDATE is race-free on every database: of two
                 # editors of version n, exactly one moves it to n + 1.
@@ -709,7 +746,11 @@ class Pledge(models.Model):
 
     def refresh_status(self):
         """Recompute ``current_status``, ``last_update_as_of`` and
-        ``latest_update`` from the updates and save just those columns."""
+        ``latest_update`` from the updates and save just those columns.
+
+        The caller holds the pledge's lock (``PledgeQuerySet.lock()``), taken
+        before it wrote the updates; otherwise a concurrent writer's update
+        may be missed."""
         latest = self.latest_overall_update()
         self.current_status = latest.status if latest else Status.NO_INFORMATION
         newest = self.updates.recorded().newest_first().values_list("pk", "as_of").first()
@@ -727,6 +768,21 @@ class Pledge(models.Model):
 
 class AppendOnlyError(Exception):
     """An attempt to edit or delete a status update instead of withdrawing it."""
+
+
+class AlreadyWithdrawn(ValidationError):
+    """The update was withdrawn already (perhaps a moment ago, by someone
+    else); the first withdrawal and its reason stand."""
+
+    def __init__(self, update):
+        self.update = update
+        who = update.withdrawn_by.get_username() if update.withdrawn_by else "someone"
+        super().__init__(
+            f"This update was already withdrawn, on {update.withdrawn_at:%d %B %Y} by {who}, "
+            f"for this reason: “{update.withdrawal_reason}”. That withdrawal stands; "
+            "nothing was changed.",
+            code="already_withdrawn",
+        )
 
 
 # What a person enters for a status update, in form order (the public form,
@@ -939,8 +995,11 @@ class StatusUpdate(models.Model):
         if not self._state.adding:
             self.refuse_changes_to_the_record()
         # The post_save handler refreshes the pledge's maintained status; the
-        # atomic block puts that refresh in the same transaction as this row.
+        # atomic block puts that refresh in the same transaction as this row,
+        # and the pledge's lock, taken first, makes it see every committed
+        # update (PledgeQuerySet.lock()).
         with transaction.atomic():
+            Pledge.objects.filter(pk=self.pledge_id).lock()
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -1009,16 +1068,32 @@ class StatusUpdate(models.Model):
         self.save(update_fields=["review_requested_at", "review_requested_by", "review_note"])
 
     def withdraw(self, by, reason):
-        """Take the update out of the status calculation, keeping it visible."""
+        """Take the update out of the status calculation, keeping it visible.
+
+        Of two stewards withdrawing the same update at once, exactly one
+        succeeds: the other waits at the pledge's lock, then finds it
+        withdrawn and gets ``AlreadyWithdrawn`` (the first reason is kept)."""
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"withdrawal_reason": WITHDRAWAL_REASON_REQUIRED})
-        if self.is_withdrawn:
-            raise ValidationError("This update has already been withdrawn.")
-        self.withdrawn_at = timezone.now()
-        self.withdrawn_by = by
-        self.withdrawal_reason = reason
-        self.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        with transaction.atomic():
+            Pledge.objects.filter(pk=self.pledge_id).lock()
+            # Read again under the lock: this copy may predate a withdrawal.
+            current = (
+                StatusUpdate.objects.filter(pk=self.pk)
+                .select_related("withdrawn_by")
+                .only("withdrawn_at", "withdrawal_reason", "withdrawn_by__username")
+                .get()
+            )
+            if current.is_withdrawn:
+                self.withdrawn_at = current.withdrawn_at
+                self.withdrawn_by = current.withdrawn_by
+                self.withdrawal_reason = current.withdrawal_reason
+                raise AlreadyWithdrawn(current)
+            self.withdrawn_at = timezone.now()
+            self.withdrawn_by = by
+            self.withdrawal_reason = reason
+            self.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
 
     @property
     def is_historical_record(self):
