@@ -32,3 +32,21 @@ def assessor(db):
 @pytest.fixture
 def steward(db):
     return make_steward("steward")
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    """The app's cache on a redis-server of this test's own (see
+    tests/redis_server.py), configured exactly as production configures it."""
+    from tests.redis_server import RedisServer
+    from tracker import caching
+    from tracker.settings import redis_caches
+
+    server = RedisServer(tmp_path)
+    caching.health.reset()
+    settings.CACHES = redis_caches(server.url)
+    try:
+        yield server
+    finally:
+        caching.health.reset()
+        server.close()

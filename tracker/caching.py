@@ -7,9 +7,25 @@ cache itself. Any committed write to a tracker model replaces the token, so
 every cached summary is out of use at once, on every app server. The cache is
 Django's Redis backend when ``REDIS_URL`` is set; without it, the dummy cache
 stores nothing (a per-process memory cache would go stale across processes).
+
+The cache is never a dependency: every call to it goes through ``cache_call``,
+which turns an error (Redis stopped, frozen past its socket timeout, read-only
+or full) into a miss, logs it, and then leaves the cache alone in this process
+for ``RETRY_AFTER`` seconds, so a frozen Redis costs one socket timeout per
+process per pause rather than one per call. Pages are then rendered from the
+database, and a write that committed is answered as the success it is.
+
+If replacing the data version fails after a write, the process retries it on
+its next use of the cache; and nothing is stored for longer than
+``CACHE_TIMEOUT``. So the public never sees a page or count older than
+``CACHE_TIMEOUT`` seconds after a write, even when the invalidation failed on
+every server.
 """
 
 import hashlib
+import logging
+import threading
+import time
 import uuid
 from functools import wraps
 
@@ -25,37 +41,110 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
+logger = logging.getLogger(__name__)
+
 DATA_VERSION_KEY = "tracker:data-version"
-SUMMARY_TIMEOUT = 15 * 60  # seconds; writes invalidate sooner
+# Seconds a summary or page is kept. Writes invalidate sooner; this is the
+# bound on how old a page the public can see when an invalidation failed.
+CACHE_TIMEOUT = 60
+# Seconds this process leaves the cache alone after an error.
+RETRY_AFTER = 5
+
+
+class CacheHealth:
+    """This process's view of the cache: whether to leave it alone for now,
+    and whether a data-version change is still owed to it."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.resting_until = 0.0
+        self.version_change_owed = False
+
+    def reset(self):
+        self.resting_until = 0.0
+        self.version_change_owed = False
+
+    def resting(self):
+        return time.monotonic() < self.resting_until
+
+    def failed(self, error, operation):
+        with self.lock:
+            already = self.resting()
+            self.resting_until = time.monotonic() + RETRY_AFTER
+        if not already:
+            logger.warning(
+                "The cache failed on %s (%s: %s); serving from the database and "
+                "not using the cache for %s seconds.",
+                operation,
+                type(error).__name__,
+                error,
+                RETRY_AFTER,
+            )
+
+
+health = CacheHealth()
+MISSING = object()
+
+
+def cache_call(operation, *args, default=None, **kwargs):
+    """``cache.<operation>(...)``, or ``default`` if the cache fails or is
+    resting after a failure. Only cache errors are caught: what is computed
+    for the cache is computed outside this call."""
+    if health.resting():
+        return default
+    try:
+        return getattr(cache, operation)(*args, **kwargs)
+    except Exception as error:  # any backend's error: a cache is allowed to fail
+        health.failed(error, operation)
+        return default
 
 
 def data_version():
-    version = cache.get(DATA_VERSION_KEY)
-    if version is None:
-        cache.add(DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(DATA_VERSION_KEY) or "uncached"
-    return version
+    """The current data version, or None when the cache cannot say (and so
+    must not be used)."""
+    if health.version_change_owed and not health.resting() and not new_data_version():
+        return None
+    version = cache_call("get", DATA_VERSION_KEY, default=MISSING)
+    if version is None:  # never set, evicted, or a restarted Redis
+        cache_call("add", DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache_call("get", DATA_VERSION_KEY, default=MISSING)
+    return None if version is MISSING or version is None else version
 
 
 def new_data_version():
-    cache.set(DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    """Retire every stored summary and page. True if done; if the cache
+    failed, the change is owed and retried by the next ``data_version()``."""
+    marker = object()
+    done = (
+        cache_call("set", DATA_VERSION_KEY, uuid.uuid4().hex, timeout=None, default=marker)
+        is not marker
+    )
+    health.version_change_owed = not done
+    return done
 
 
 def generation():
     """What every key starts with: the data version, and today's date, since
-    what is stale (dashboard, ?stale=, the counts) changes at midnight."""
-    return f"{data_version()}:{timezone.localdate().isoformat()}"
+    what is stale (dashboard, ?stale=, the counts) changes at midnight. None
+    when the cache is unavailable."""
+    version = data_version()
+    if version is None:
+        return None
+    return f"{version}:{timezone.localdate().isoformat()}"
 
 
 def cached(name, compute, *key_parts):
     """``compute()``, cached under ``name`` and ``key_parts`` for the current
-    data version and day."""
+    data version and day (computed afresh when the cache is unavailable)."""
+    current = generation()
+    if current is None:
+        return compute()
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
-    key = f"tracker:{name}:{generation()}:{digest}"
-    value = cache.get(key)
+    key = f"tracker:{name}:{current}:{digest}"
+    value = cache_call("get", key)
     if value is None:
         value = compute()
-        cache.set(key, value, SUMMARY_TIMEOUT)
+        cache_call("set", key, value, CACHE_TIMEOUT)
     return value
 
 
@@ -88,8 +177,11 @@ def cached_page(params=()):
                 or not allowed.issuperset(request.GET)
             ):
                 return view(request, *args, **kwargs)
-            key = f"tracker:page:{generation()}:{page_digest(request)}"
-            stored = cache.get(key)
+            current = generation()
+            if current is None:  # the cache is unavailable: render
+                return view(request, *args, **kwargs)
+            key = f"tracker:page:{current}:{page_digest(request)}"
+            stored = cache_call("get", key)
             if stored is not None:
                 content, content_type = stored
                 response = HttpResponse(content, content_type=content_type)
@@ -102,7 +194,7 @@ def cached_page(params=()):
                 and not response.cookies
                 and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
-                cache.set(key, (response.content, response["Content-Type"]), SUMMARY_TIMEOUT)
+                cache_call("set", key, (response.content, response["Content-Type"]), CACHE_TIMEOUT)
             return response
 
         return serve
@@ -127,7 +219,9 @@ def page_digest(request):
 
 def invalidate_on_write(sender, **kwargs):
     # After commit: a reader must not cache the old data under the new version.
-    transaction.on_commit(new_data_version)
+    # new_data_version() never raises; robust=True also keeps any other error
+    # in it from turning a committed write into a 500.
+    transaction.on_commit(new_data_version, robust=True)
 
 
 def new_data_version_after_migrate(sender, **kwargs):

@@ -188,18 +188,32 @@ STORAGES = {
 # facet counts and whole public pages for visitors who are not signed in.
 # Without REDIS_URL nothing is cached: app servers keep no local state.
 REDIS_URL = env_str("REDIS_URL", "")
+# Seconds to wait for Redis to connect or answer. Redis answers a healthy
+# request in well under a millisecond; a frozen or unreachable one must cost a
+# request a fraction of a second, not the length of the outage (and after one
+# failure tracker/caching.py leaves it alone for a few seconds).
+REDIS_TIMEOUT = 0.25
+
+
+def redis_caches(url):
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "pledge-tracker",
+            # Passed to redis-py's connection pool. It retries nothing by
+            # default, so one failed call costs at most one timeout.
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
+
+
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured(
             f"REDIS_URL={REDIS_URL!r} is not a Redis URL; expected redis://HOST:6379/0."
         )
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pledge-tracker",
-        }
-    }
+    CACHES = redis_caches(REDIS_URL)
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
