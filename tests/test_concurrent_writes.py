@@ -17,7 +17,7 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from tests.factories import make_actor, make_pledge, make_update, make_user
-from tracker.models import AlreadyWithdrawn, Pledge, Status, StatusUpdate
+from tracker.models import AlreadyWithdrawn, Pledge, Status, StatusUpdate, update_summaries
 from tracker.search import document_vector
 
 # Enough rounds that the race, when the lock is missing, shows in most runs
@@ -69,7 +69,7 @@ def rule_violations(pledge_ids):
     rows = (
         Pledge.objects.filter(pk__in=pledge_ids)
         .with_computed_status()
-        .annotate(fresh_document=document_vector())
+        .annotate(fresh_document=document_vector(update_summaries()))
         .values(
             "ref",
             "current_status",

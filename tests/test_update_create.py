@@ -159,3 +159,15 @@ def test_a_post_without_a_csrf_token_is_refused(url, reporter, valid):
 def test_an_unknown_pledge_is_a_404(client, reporter):
     client.force_login(reporter)
     assert client.get("/pledges/nope/updates/new/").status_code == 404
+
+
+def test_an_over_long_summary_is_refused_and_kept_to_shorten(client, url, reporter, valid):
+    client.force_login(reporter)
+    long_summary = "word " * 800 + "end"  # 4003 characters
+    response = client.post(url, {**valid, "summary": long_summary})
+    assert response.status_code == 200
+    assert not StatusUpdate.objects.exists()
+    assert response.context["form"].errors["summary"] == [
+        "Keep the summary to 4000 characters or fewer; it has 4003."
+    ]
+    assert long_summary in response.text

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import MaxLengthValidator, RegexValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -56,6 +56,22 @@ PLEDGE_FIELDS = [
     "instruments",
     "timeframe",
 ]
+
+# The longest texts a person may enter, in characters: generous for what each
+# is for, and small enough that a pledge's page stays light and its search
+# document within PostgreSQL's limit (tracker/search.py). Titles, refs and
+# references are CharFields with their own max_length.
+SUMMARY_MAX_LENGTH = 4000
+QUOTE_MAX_LENGTH = 3000
+NOTE_MAX_LENGTH = 2000  # a withdrawal reason or a review note
+
+
+def at_most(limit, what):
+    """A length check whose message says what to do, in a whole sentence."""
+    return MaxLengthValidator(
+        limit,
+        message=f"Keep {what} to {limit} characters or fewer; it has %(show_value)d.",
+    )
 
 
 def latest_allowed_as_of():
@@ -543,7 +559,11 @@ class Pledge(models.Model):
         help_text="The number of the paragraph the quote stands in. Leave blank to have "
         "it found from the quote.",
     )
-    quote = models.TextField("quote", help_text="The exact words of the text.")
+    quote = models.TextField(
+        "quote",
+        help_text="The exact words of the text.",
+        validators=[at_most(QUOTE_MAX_LENGTH, "the quote")],
+    )
     title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
     themes = models.ManyToManyField(Theme, related_name="pledges", blank=True)
     actors = models.ManyToManyField(Actor, related_name="pledges", blank=True)
@@ -817,13 +837,14 @@ HISTORICAL_RECORD_USERNAME = "historical-record"
 
 
 def update_summaries():
-    """Each pledge's status-update summaries as one text (a subquery on the
-    outer pledge), which the stored search document includes."""
+    """Each pledge's status-update summaries as one text, newest first (a
+    subquery on the outer pledge), which the stored search document includes
+    up to a bound (tracker/search.py)."""
     return (
         StatusUpdate.objects.filter(pledge=OuterRef("pk"))
         .order_by()
         .values("pledge")
-        .annotate(text=StringAgg("summary", delimiter=" ", order_by="pk"))
+        .annotate(text=StringAgg("summary", delimiter=" ", order_by="-pk"))
         .values("text")
     )
 
@@ -900,6 +921,14 @@ class HttpURLField(models.URLField):
     default_validators = [validate_http_url]
 
 
+def check_length(field_name, value):
+    """Run a status update field's validators on a value set outside a form."""
+    try:
+        StatusUpdate._meta.get_field(field_name).run_validators(value)
+    except ValidationError as error:
+        raise ValidationError({field_name: error.error_list}) from None
+
+
 class StatusUpdate(models.Model):
     """One observation of how far a pledge has been implemented, as of a date."""
 
@@ -911,7 +940,11 @@ class StatusUpdate(models.Model):
     as_of = models.DateField(
         "as of", help_text="The date the observation refers to, not the day it is entered."
     )
-    summary = models.TextField("summary", help_text="What happened, in your own words.")
+    summary = models.TextField(
+        "summary",
+        help_text="What happened, in your own words.",
+        validators=[at_most(SUMMARY_MAX_LENGTH, "the summary")],
+    )
     evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
     evidence_reference = models.CharField(
         "evidence reference",
@@ -948,7 +981,11 @@ class StatusUpdate(models.Model):
         verbose_name="withdrawn by",
         editable=False,
     )
-    withdrawal_reason = models.TextField("reason for withdrawal", blank=True)
+    withdrawal_reason = models.TextField(
+        "reason for withdrawal",
+        blank=True,
+        validators=[at_most(NOTE_MAX_LENGTH, "the reason")],
+    )
     # A reporter, assessor or steward may ask stewards to look at an update
     # (it seems wrong, or duplicates another); it changes nothing in the record.
     review_requested_at = models.DateTimeField("review requested at", null=True, blank=True)
@@ -960,7 +997,9 @@ class StatusUpdate(models.Model):
         related_name="review_requests",
         verbose_name="review requested by",
     )
-    review_note = models.TextField("why it needs review", blank=True)
+    review_note = models.TextField(
+        "why it needs review", blank=True, validators=[at_most(NOTE_MAX_LENGTH, "the note")]
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
     history = HistoricalRecords()
@@ -1056,6 +1095,7 @@ class StatusUpdate(models.Model):
         note = (note or "").strip()
         if not note:
             raise ValidationError({"review_note": "Say what looks wrong."})
+        check_length("review_note", note)
         self.review_requested_at = timezone.now()
         self.review_requested_by = by
         self.review_note = note
@@ -1076,6 +1116,7 @@ class StatusUpdate(models.Model):
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError({"withdrawal_reason": WITHDRAWAL_REASON_REQUIRED})
+        check_length("withdrawal_reason", reason)
         with transaction.atomic():
             Pledge.objects.filter(pk=self.pledge_id).lock()
             # Read again under the lock: this copy may predate a withdrawal.

@@ -17,6 +17,7 @@ stay empty and search is a case-insensitive match (tracker/filtersets.py).
 from django.contrib.postgres.search import SearchVector
 from django.db import connection
 from django.db.models import Subquery
+from django.db.models.functions import Left
 
 SEARCH_CONFIG = "english"
 
@@ -27,11 +28,24 @@ def own_words_vector():
     )
 
 
+# How much of a pledge's update summaries its search document holds, newest
+# first (characters). PostgreSQL refuses a tsvector whose distinct words take
+# more than 1 MB (1,048,575 bytes), and a write that would build one fails; a
+# pledge gathers updates without end. 200,000 characters are at most 800,000
+# bytes of UTF-8 and so of distinct words, leaving room for the pledge's own
+# title, ref and quote (bounded in tracker/models.py). Fifty updates of the
+# longest allowed summary always fit; older summaries beyond it stay on the
+# timeline, only not found by search.
+SUMMARY_SEARCH_CHARS = 200_000
+
+
 def document_vector(summaries):
     """The pledge's own words plus ``summaries``: a subquery giving the text
-    of its updates' summaries (``tracker.models.update_summaries()``, passed
-    in so that this module does not import the models that use it)."""
-    return own_words_vector() + SearchVector(Subquery(summaries), weight="D", config=SEARCH_CONFIG)
+    of its updates' summaries, newest first (``tracker.models.update_summaries()``,
+    passed in so that this module does not import the models that use it), of
+    which the first SUMMARY_SEARCH_CHARS characters are kept."""
+    newest = Left(Subquery(summaries), SUMMARY_SEARCH_CHARS)
+    return own_words_vector() + SearchVector(newest, weight="D", config=SEARCH_CONFIG)
 
 
 def search_columns(summaries):
