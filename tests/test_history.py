@@ -2,9 +2,11 @@
 visible with revert in the admin and on the pledge page."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import make_pledge, make_theme
+from tests.factories import make_actor, make_instrument, make_pledge, make_source, make_theme
 from tests.helpers import pledge_admin_data
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +96,37 @@ def test_the_admin_history_page_lists_the_changes(admin_client):
     page = admin_client.get(reverse("admin:tracker_pledge_history", args=[pledge.pk]))
     assert page.status_code == 200
     assert "Before" in page.text and "After" in page.text
+
+
+def test_the_public_history_names_tags_and_sources_never_ids(admin_client, client):
+    old_theme, new_theme = make_theme(name="Old theme"), make_theme(name="New theme")
+    old_actor, new_actor = make_actor(name="First actor"), make_actor(name="Second actor")
+    instrument = make_instrument(name="Resolution 1373 (2001)")
+    first_source, second_source = (
+        make_source(short_title="Text A"),
+        make_source(short_title="Text B"),
+    )
+    pledge = make_pledge(source=first_source, themes=[old_theme], actors=[old_actor])
+    edit_pledge(
+        admin_client,
+        pledge,
+        source=second_source.pk,
+        themes=[new_theme.pk],
+        actors=[old_actor.pk, new_actor.pk],
+        instruments=[instrument.pk],
+    )
+    with CaptureQueriesContext(connection) as queries:
+        history = client.get(reverse("pledge-history", args=[pledge.ref]))
+    text = history.text
+    # (The admin saves each relation in turn: one version each.)
+    assert "<del>Old theme</del> → <ins>none</ins>" in text
+    assert "<del>none</del> → <ins>New theme</ins>" in text
+    assert "<del>First actor</del> → <ins>First actor, Second actor</ins>" in text
+    assert "<del>none</del> → <ins>Resolution 1373 (2001)</ins>" in text
+    assert "<del>Text A</del> → <ins>Text B</ins>" in text
+    for tag in (old_theme, new_theme, old_actor, new_actor, instrument):
+        assert f"<ins>{tag.pk}</ins>" not in text and f"<del>{tag.pk}</del>" not in text
+    # The names: one query per kind of relation, however many versions.
+    for table in ("theme", "actor", "instrument", "sourcedocument"):
+        reads = [q for q in queries if f'FROM "tracker_{table}"' in q["sql"]]
+        assert len(reads) == 1, table

@@ -16,7 +16,7 @@ from tests.factories import (
     make_update,
     populate,
 )
-from tracker.models import Status, Timeframe
+from tracker.models import Pledge, Status, Timeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -142,17 +142,46 @@ def facet(response, name):
 
 def test_facet_counts_use_the_other_active_filters(client, world):
     response = client.get(f"{URL}?theme=human-rights&status=complete")
-    # Theme counts ignore the theme filter but respect the status filter.
-    assert facet(response, "theme") == {"human-rights": 1, "organized-crime": 0}
-    # Status counts ignore the status filter but respect the theme filter.
+    # Theme counts respect the status filter; ticking organized-crime too
+    # keeps the one complete human-rights pledge.
+    assert facet(response, "theme") == {"human-rights": 1, "organized-crime": 1}
+    # Status counts respect the theme filter; an unticked status shows the
+    # list with it ticked too: the complete pledge plus its own.
     status_counts = facet(response, "status")
     assert status_counts["complete"] == 1
-    assert status_counts["no_information"] == 1
-    assert status_counts["stalled"] == 0
+    assert status_counts["no_information"] == 2
+    assert status_counts["stalled"] == 1
     # Source counts respect both.
     source_counts = facet(response, "source")
     assert source_counts["un-2003"] == 0
     assert sum(source_counts.values()) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "theme=human-rights", "theme=organized-crime", "status=complete", "status=stalled"]
+    + ["theme=human-rights&status=no_information", "source=un-2003&theme=organized-crime"]
+    + ["status=complete&status=stalled&theme=organized-crime"],
+)
+def test_every_facet_count_is_what_ticking_the_option_gives(client, world, query):
+    """The count beside an option is the list's count once it is ticked (a
+    ticked option: how many listed pledges have it)."""
+    response = client.get(f"{URL}?{query}")
+    listed = set(refs(response))
+    for name in ("theme", "status", "source"):
+        for option in response.context["facets"][name]:
+            if option["checked"]:
+                if name == "status":
+                    have_it = {p.ref for p in Pledge.objects.filter(current_status=option["value"])}
+                elif name == "theme":
+                    have_it = {p.ref for p in Pledge.objects.filter(themes__slug=option["value"])}
+                else:
+                    have_it = {p.ref for p in Pledge.objects.filter(source__slug=option["value"])}
+                expected = len(listed & have_it)
+            else:
+                ticked = client.get(f"{URL}?{query}&{name}={option['value']}")
+                expected = ticked.context["page"].paginator.count
+            assert option["count"] == expected, (name, option["value"])
 
 
 def test_facet_counts_are_shown_beside_the_options(client, world):

@@ -7,13 +7,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from tracker.models import (
     PLEDGE_FIELDS,
     SEARCH_FIELDS,
     SOURCE_TEXT_FIELDS,
+    Actor,
+    Instrument,
     Pledge,
     SourceDocument,
     Status,
@@ -167,25 +169,56 @@ def change_rows(page_rows, start, end):
 
 
 def facet_counts(filterset):
-    """For each faceted parameter, each option with the number of pledges it
-    would give together with the *other* active filters (so ticking a second
-    theme shows what it adds). One query per facet."""
+    """For each faceted parameter, each option with a count that is what
+    ticking it gives: an option not ticked shows how many pledges the list
+    would hold with it ticked too, together with the *other* active filters;
+    a ticked one, how many of the listed pledges have it. (Themes and statuses
+    are "any of": ticking a second theme adds the pledges that have it and
+    not the first, so it shows the list's count plus those.) One query per
+    facet."""
 
     others = filterset.qs_without
     vocabulary = filterset.vocabulary
 
+    status_counts = others("status").status_counts(filterset.columns["status"])
+    selected_statuses = set(filterset.data.getlist("status")) & set(Status.values)
+    # The list's own count, as match_count() reads it from the status facet.
+    listed = sum(n for value, n in status_counts.items() if value in selected_statuses) or sum(
+        status_counts.values()
+    )
+
     # Counted straight from the tag table and the source column, then
-    # labelled from the vocabulary: no join to the tag tables.
-    theme_counts = dict(
-        Pledge.themes.through.objects.filter(pledge_id__in=others("theme").values("pk"))
+    # labelled from the vocabulary: no join to the tag tables. With themes
+    # ticked, each theme's pledges that have none of them are counted too, in
+    # the same query: those are what ticking it would add.
+    selected_themes = set(filterset.data.getlist("theme"))
+    through = Pledge.themes.through
+    ticked_pks = [t.pk for t in vocabulary.terms["theme"] if t.slug in selected_themes]
+    have_a_ticked_theme = through.objects.filter(theme_id__in=ticked_pks).values("pledge_id")
+    theme_rows = (
+        through.objects.filter(pledge_id__in=others("theme").values("pk"))
         .order_by()
         .values_list("theme_id")
-        .annotate(n=Count("*"))
+        .annotate(
+            n=Count("*"),
+            added=Count("pledge_id", filter=~Q(pledge_id__in=have_a_ticked_theme))
+            if ticked_pks
+            else Count("*"),
+        )
     )
-    selected_themes = set(filterset.data.getlist("theme"))
+    theme_counts = {pk: (n, added) for pk, n, added in theme_rows}
 
-    status_counts = others("status").status_counts(filterset.columns["status"])
-    selected_statuses = set(filterset.data.getlist("status"))
+    def theme_count(theme):
+        n, added = theme_counts.get(theme.pk, (0, 0))
+        if not ticked_pks or theme.pk in ticked_pks:
+            return n
+        return listed + added
+
+    def status_count(status):
+        n = status_counts[status.value]
+        if not selected_statuses or status.value in selected_statuses:
+            return n
+        return listed + n  # a pledge has one status: ticking adds exactly these
 
     source_counts = dict(
         others("source").order_by().values_list("source_id").annotate(n=Count("*"))
@@ -196,7 +229,7 @@ def facet_counts(filterset):
             {
                 "value": t.slug,
                 "label": t.label,
-                "count": theme_counts.get(t.pk, 0),
+                "count": theme_count(t),
                 "checked": t.slug in selected_themes,
             }
             for t in vocabulary.terms["theme"]
@@ -205,7 +238,7 @@ def facet_counts(filterset):
             {
                 "value": s.value,
                 "label": s.label,
-                "count": status_counts[s.value],
+                "count": status_count(s),
                 "checked": s.value in selected_statuses,
                 "colour": s.colour,
                 "definition": s.definition,
@@ -216,6 +249,7 @@ def facet_counts(filterset):
             {
                 "value": s.slug,
                 "label": s.label,
+                # One source at a time: choosing one replaces the other.
                 "count": source_counts.get(s.pk, 0),
                 "checked": s.slug == selected_source,
             }
@@ -373,30 +407,80 @@ def highlighted_paragraph(paragraph, pledges):
 HISTORY_FIELDS = PLEDGE_FIELDS
 
 
+# The relations among HISTORY_FIELDS: the history stores their ids, and the
+# page names them. (A tag deleted since is shown by its id, said as such.)
+HISTORY_RELATIONS = {
+    "source": SourceDocument,
+    "themes": Theme,
+    "actors": Actor,
+    "instruments": Instrument,
+}
+
+
 def pledge_versions(pledge):
     """The pledge's saved versions, newest first, each with its changes
-    against the version before it as ``(field label, old, new)``."""
+    against the version before it as ``(field label, old, new)``, relations
+    by name. One query for the versions and one per kind of relation
+    changed."""
     records = list(
         pledge.history.select_related("history_user").order_by("-history_date", "-history_id")
     )
-    versions = []
+    deltas = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
         changes = []
         if older is not None:
-            delta = newer.diff_against(older, included_fields=HISTORY_FIELDS)
-            for change in delta.changes:
-                label = pledge._meta.get_field(change.field).verbose_name
-                changes.append((label, describe(change.old), describe(change.new)))
-        versions.append({"record": newer, "changes": changes, "is_creation": older is None})
+            changes = newer.diff_against(older, included_fields=HISTORY_FIELDS).changes
+        deltas.append((newer, older, changes))
+    names = related_names(change for _, _, changes in deltas for change in changes)
+    versions = []
+    for newer, older, changes in deltas:
+        described = [
+            (
+                pledge._meta.get_field(change.field).verbose_name,
+                describe(change.old, names.get(change.field)),
+                describe(change.new, names.get(change.field)),
+            )
+            for change in changes
+        ]
+        versions.append({"record": newer, "changes": described, "is_creation": older is None})
     return versions
 
 
-def describe(value):
-    """A readable form of a field value from the history (m2m values arrive as
-    lists of through-row dicts)."""
+def related_ids(value):
+    """The ids in a history value: a foreign key's id, or an m2m field's list
+    of through-row dicts (``{"pledge": 1, "theme": 4}``)."""
     if isinstance(value, list):
-        names = []
-        for row in value:
-            names.extend(str(v) for k, v in row.items() if k not in ("pledge", "id"))
-        return ", ".join(sorted(names)) or "none"
+        return [v for row in value for k, v in row.items() if k not in ("pledge", "id")]
+    return [] if value in (None, "") else [value]
+
+
+def related_names(changes):
+    """``{field: {id: name}}`` for the relations among ``changes``."""
+    wanted = defaultdict(set)
+    for change in changes:
+        if change.field in HISTORY_RELATIONS:
+            wanted[change.field].update(related_ids(change.old) + related_ids(change.new))
+    return {
+        field: {
+            obj.pk: str(obj)
+            for obj in HISTORY_RELATIONS[field].objects.filter(pk__in=ids).only(*NAME_FIELDS[field])
+        }
+        for field, ids in wanted.items()
+    }
+
+
+# What str() of each related model reads, so nothing else is loaded.
+NAME_FIELDS = {
+    "source": ["short_title"],
+    "themes": ["name"],
+    "actors": ["name"],
+    "instruments": ["name"],
+}
+
+
+def describe(value, names=None):
+    """A readable form of a field value from the history; relations by name."""
+    if names is not None:
+        labels = sorted(names.get(i, f"a deleted entry (id {i})") for i in related_ids(value))
+        return ", ".join(labels) or "none"
     return "—" if value in (None, "") else str(value)
