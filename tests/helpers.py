@@ -67,3 +67,46 @@ def pledge_admin_data(pledge, **changes):
     }
     data.update(changes)
     return data
+
+
+def at_the_same_moment(*jobs):
+    """Run each job in its own thread, and so its own database connection,
+    all released at once; return each job's result, or the exception it
+    raised. For real concurrent transactions on PostgreSQL (the test must be
+    transactional: ``django_db(transaction=True)``)."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    barrier = threading.Barrier(len(jobs))
+    results = [None] * len(jobs)
+
+    def worker(index, job):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = job()
+        except Exception as error:  # handed to the test, which asserts on it
+            results[index] = error
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a job hung"
+    return results
+
+
+def skip_unless_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        import pytest
+
+        pytest.skip(
+            "Real concurrent transactions need PostgreSQL's row locks; SQLite serialises "
+            "writers. Run with DATABASE_URL=postgres://... (CI does)."
+        )

@@ -35,7 +35,8 @@ def test_marking_reviewed_clears_the_flag_and_keeps_the_record(client, steward):
     update.request_review(make_user(), "Wrong date?")
     client.force_login(steward)
     client.post(
-        reverse("admin:tracker_statusupdate_change", args=[update.pk]), {"mark_reviewed": "on"}
+        reverse("admin:tracker_statusupdate_change", args=[update.pk]),
+        {"clear_review_request": "on"},
     )
     update.refresh_from_db()
     assert not update.needs_review and not update.is_withdrawn

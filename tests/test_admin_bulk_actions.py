@@ -2,13 +2,17 @@
 status update per selected pledge, export the selection."""
 
 from datetime import date
+from functools import partial
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import make_pledge, make_reporter, make_theme
+from tests.factories import make_pledge, make_reporter, make_steward, make_theme
+from tests.helpers import at_the_same_moment, skip_unless_postgresql
 from tracker.models import Status, StatusUpdate
+from tracker.roles import ensure_groups
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:tracker_pledge_changelist")
@@ -120,3 +124,34 @@ def test_bulk_actions_are_for_stewards(client, pledges):
     client.force_login(reporter)
     act(client, "log_update", pledges, apply="1", **VALID_UPDATE)
     assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bulk_updates_on_the_same_pledges_queue_instead_of_deadlocking():
+    """Two stewards log an update on the same twelve pledges at the same
+    moment, one with the changelist sorted by ref ascending, the other
+    descending (so the rows come in opposite orders): both are stored."""
+    skip_unless_postgresql()
+    ensure_groups()  # an earlier transactional test's flush removed them
+    selection = [make_pledge(ref=f"c-{i:02}.1") for i in range(12)]
+    stewards = []
+    for name in ("steward-a", "steward-b"):
+        client = Client(raise_request_exception=False)  # a 500 is an outcome here
+        client.force_login(make_steward(name))
+        stewards.append(client)
+    rounds = 4
+    for n in range(rounds):
+        data = {
+            "action": "log_update",
+            ACTION_CHECKBOX_NAME: [p.pk for p in selection],
+            "apply": "1",
+            **VALID_UPDATE,
+            "summary": f"Round {n}.",
+        }
+        responses = at_the_same_moment(
+            partial(stewards[0].post, f"{CHANGELIST}?o=1", data),
+            partial(stewards[1].post, f"{CHANGELIST}?o=-1", data),
+        )
+        codes = [getattr(r, "status_code", r) for r in responses]
+        assert codes == [302, 302], f"round {n}: {codes}"
+        assert StatusUpdate.objects.filter(summary=f"Round {n}.").count() == 24

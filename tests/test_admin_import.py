@@ -5,16 +5,24 @@ exported file re-imports into an empty database as the same data."""
 
 import csv
 import io
-from datetime import date
+import logging
+import tempfile
+from datetime import date, timedelta
+from functools import partial
 
+import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import make_assessor, make_reporter, make_update
-from tracker.models import Pledge, Status, StatusUpdate
+from tests.factories import make_assessor, make_reporter, make_steward, make_update
+from tests.helpers import at_the_same_moment, skip_unless_postgresql
+from tracker.models import IMPORT_UPLOAD_KEPT, ImportUpload, Pledge, Status, StatusUpdate
+from tracker.roles import ensure_groups
 
 pytestmark = pytest.mark.django_db
 
@@ -379,3 +387,172 @@ def test_an_exported_file_reimports_into_an_empty_database_as_the_same_data(stew
         assert confirm(client, model, preview).status_code == 302
 
     assert snapshot() == before
+
+
+def test_the_upload_waits_in_the_database_and_any_server_can_confirm_it(
+    steward, client, tmp_path, monkeypatch
+):
+    """The dry run and the confirmation may reach different app servers: the
+    upload is kept in the database, not a worker's /tmp, and removed when
+    confirmed."""
+    client.force_login(steward)
+    preview = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, GOOD_UPDATE))
+    name = preview.context["confirm_form"].initial["import_file_name"]
+    assert ImportUpload.objects.filter(name=name).exists()
+    # "Another server": its own, empty temporary folder.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    response = confirm(client, "statusupdate", preview)
+    assert response.status_code == 302
+    assert StatusUpdate.objects.count() == 1
+    assert not ImportUpload.objects.exists()  # removed once confirmed
+
+
+def test_a_second_confirmation_of_one_upload_imports_nothing_and_says_so(steward, client):
+    client.force_login(steward)
+    preview = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, GOOD_UPDATE))
+    confirm(client, "statusupdate", preview)
+    again = client.post(
+        reverse("admin:tracker_statusupdate_process_import"),
+        preview.context["confirm_form"].initial,
+        follow=True,
+    )
+    assert again.status_code == 200
+    assert "this upload was imported already" in again.text
+    assert StatusUpdate.objects.count() == 1
+
+
+def test_an_abandoned_upload_is_removed_at_the_next_upload(steward, client):
+    client.force_login(steward)
+    dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, GOOD_UPDATE))
+    ImportUpload.objects.update(created=timezone.now() - IMPORT_UPLOAD_KEPT - timedelta(minutes=1))
+    fresh = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, GOOD_UPDATE))
+    assert list(ImportUpload.objects.values_list("name", flat=True)) == [
+        fresh.context["confirm_form"].initial["import_file_name"]
+    ]
+
+
+def test_a_failed_confirmation_says_nothing_was_imported_and_logs_an_error(steward, client, caplog):
+    """Between the dry run and the confirmation the file stopped being valid:
+    every row is rolled back, and the steward is never told "Import
+    finished"."""
+    client.force_login(steward)
+    other = [*GOOD_UPDATE]
+    other[0] = "asem-2002-3.6"
+    preview = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, GOOD_UPDATE, other))
+    assert row_errors(preview) == {}
+    Pledge.objects.filter(ref="asem-2002-3.6").delete()  # no update yet, so it may go
+    with caplog.at_level(logging.ERROR, logger="tracker.admin.resources"):
+        response = confirm(client, "statusupdate", preview)
+    page = client.get(response["Location"])
+    text = page.text
+    assert "Nothing was imported: row 2: There is no pledge “asem-2002-3.6”." in text
+    assert "Import finished" not in text
+    assert not StatusUpdate.objects.exists()
+    assert any("import by steward failed" in r.getMessage() for r in caplog.records)
+
+
+def openpyxl_file(rows):
+    """A real XLSX file, written by openpyxl, with blank cells left empty."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(
+        "upload.xlsx",
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def test_an_xlsx_with_blank_optional_cells_imports(steward, client):
+    client.force_login(steward)
+    no_url = [*GOOD_UPDATE[:5], "Adopted.", None, "A/RES/59/290"]
+    no_reference = [*GOOD_UPDATE[:4], None, "Signed.", "https://www.un.org/x", None]
+    upload = openpyxl_file([UPDATE_HEADERS, no_url, no_reference])
+    preview = dry_run(client, "statusupdate", upload, file_format="1")
+    assert row_errors(preview) == {}
+    confirm(client, "statusupdate", preview)
+    stored = sorted(
+        StatusUpdate.objects.values_list("summary", "evidence_url", "evidence_reference")
+    )
+    assert stored == [("Adopted.", "", "A/RES/59/290"), ("Signed.", "https://www.un.org/x", "")]
+
+
+def test_the_admins_own_xlsx_export_reimports_unchanged(steward, client):
+    """The historical record, exported as the admin exports it (openpyxl),
+    imported back: the same rows, blank URLs and references included."""
+    from import_export.formats.base_formats import XLSX
+
+    from tracker.admin.resources import StatusUpdateResource
+
+    call_command("loaddata", "history", verbosity=0)
+    pledge = Pledge.objects.get(ref="asem-2002-3.7")
+    make_update(pledge, author=steward, summary="-3 % on last year", as_of=date(2006, 1, 1))
+
+    def rows():
+        return sorted(
+            (u.pledge.ref, u.status, u.as_of, u.kind, u.actor_id, u.summary)
+            + (u.evidence_url, u.evidence_reference, u.author.username)
+            for u in StatusUpdate.objects.select_related("pledge", "author")
+        )
+
+    before = rows()
+    assert any(row[6] == "" for row in before) and any(row[7] == "" for row in before)
+    exported = XLSX().export_data(StatusUpdateResource().export())
+    StatusUpdate.objects.all()._raw_delete(StatusUpdate.objects.db)  # test only
+
+    client.force_login(steward)
+    upload = SimpleUploadedFile("updates.xlsx", exported, content_type="application/octet-stream")
+    preview = dry_run(client, "statusupdate", upload, file_format="1")
+    assert row_errors(preview) == {}
+    assert confirm(client, "statusupdate", preview).status_code == 302
+    assert rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_stewards_importing_overlapping_files_at_once_both_land_on_postgresql():
+    """Each file has 30 rows over the same 10 pledges, one in the reverse
+    order of the other, confirmed at the same moment: both files are stored
+    in full and both stewards are told so."""
+    skip_unless_postgresql()
+    ensure_groups()  # an earlier transactional test's flush removed them
+    refs = list(Pledge.objects.order_by("ref").values_list("ref", flat=True)[:10])
+    stewards = []
+    for name in ("steward-a", "steward-b"):
+        client = Client(raise_request_exception=False)  # a 500 is an outcome here
+        client.force_login(make_steward(name))
+        stewards.append(client)
+    rounds = 4
+    for n in range(rounds):
+
+        def rows(order, who, n=n):
+            return [
+                [ref, "ongoing", (date(2010, 1 + n, 1) + timedelta(days=i)).isoformat()]
+                + ["independent_assessment", ""]
+                + [f"Round {n}, {who}, row {i}.", "https://www.un.org/x", ""]
+                for i, ref in enumerate(order * 3)
+            ]
+
+        previews = [
+            dry_run(stewards[0], "statusupdate", csv_file(UPDATE_HEADERS, *rows(refs, "a"))),
+            dry_run(stewards[1], "statusupdate", csv_file(UPDATE_HEADERS, *rows(refs[::-1], "b"))),
+        ]
+        assert all(row_errors(p) == {} for p in previews)
+        responses = at_the_same_moment(
+            *(
+                partial(confirm, c, "statusupdate", p)
+                for c, p in zip(stewards, previews, strict=True)
+            )
+        )
+        codes = [getattr(r, "status_code", r) for r in responses]
+        assert codes == [302, 302], f"round {n}: {codes}"
+        for who, client, response in zip("ab", stewards, responses, strict=True):
+            stored = StatusUpdate.objects.filter(summary__startswith=f"Round {n}, {who},").count()
+            told = client.get(response["Location"]).text
+            assert stored == 30, f"round {n}: {who} stored {stored} of 30"
+            assert "Import finished: 30 new" in told
+    for pledge in Pledge.objects.with_computed_status():
+        assert pledge.current_status == pledge.computed_status
+        assert pledge.latest_update_id == pledge.computed_latest_update_id

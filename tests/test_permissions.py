@@ -155,7 +155,7 @@ def admin_withdraw_update(client, world):
     update = world["update"]
     client.post(
         reverse("admin:tracker_statusupdate_change", args=[update.pk]),
-        {"withdraw": "on", "withdrawal_reason": "Wrong pledge."},
+        {"withdraw_update": "on", "withdrawal_reason": "Wrong pledge."},
     )
     return StatusUpdate.objects.get(pk=update.pk).is_withdrawn
 
@@ -537,7 +537,7 @@ def test_a_withdrawal_without_a_reason_is_refused(client, world):
     update = world["update"]
     response = client.post(
         reverse("admin:tracker_statusupdate_change", args=[update.pk]),
-        {"withdraw": "on", "withdrawal_reason": "  "},
+        {"withdraw_update": "on", "withdrawal_reason": "  "},
     )
     assert response.status_code == 200
     assert "Say why the update is withdrawn." in response.text

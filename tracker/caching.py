@@ -237,6 +237,8 @@ def connect():
     post_save.connect(invalidate_on_write, sender=user_model, dispatch_uid="cache-invalidate-user")
     post_migrate.connect(new_data_version_after_migrate, dispatch_uid="cache-invalidate-migrate")
     for model in apps.get_app_config("tracker").get_models():
+        if not getattr(model, "affects_public_pages", True):
+            continue
         uid = f"cache-invalidate-{model._meta.label_lower}"
         post_save.connect(invalidate_on_write, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(invalidate_on_write, sender=model, dispatch_uid=f"{uid}-delete")

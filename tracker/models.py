@@ -583,7 +583,10 @@ class PledgeQuerySet(models.QuerySet):
         writer of the pledge row is. Must run inside ``transaction.atomic()``.
         On SQLite, which has no row locks and serialises writing
         transactions, it is a plain read."""
-        return list(self.order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
+        # Through the ids, so that whatever this queryset joins, annotates or
+        # makes distinct (an admin changelist's), only pledge rows are locked.
+        rows = Pledge.objects.filter(pk__in=self.order_by().values("pk")).order_by("pk")
+        return list(rows.select_for_update(no_key=True, of=("self",)).values_list("pk", flat=True))
 
     def commitments(self):
         """Pledges that commit someone: every statistic counts only these."""
@@ -1801,3 +1804,35 @@ def refresh_all_statuses(pledges=None):
         latest_update_id=Subquery(computed.values("latest_update_on_id")[:1]),
         **search_columns(),
     )
+
+
+class ImportUploadQuerySet(models.QuerySet):
+    def abandoned(self, now=None):
+        """Uploads whose preview nobody confirmed within IMPORT_UPLOAD_KEPT."""
+        return self.filter(created__lt=(now or timezone.now()) - IMPORT_UPLOAD_KEPT)
+
+
+# How long an import's upload waits for its confirmation before it counts as
+# abandoned and is deleted (at the next upload or confirmation).
+IMPORT_UPLOAD_KEPT = timedelta(days=1)
+
+
+class ImportUpload(models.Model):
+    """A file uploaded to an admin import, kept from its dry run until the
+    steward confirms it (tracker/admin/uploads.py). In the database, so that
+    the confirmation can reach any app server; never a worker's own /tmp."""
+
+    name = models.CharField("name", max_length=64, unique=True)
+    data = models.BinaryField("data")
+    created = models.DateTimeField("created", default=timezone.now)
+
+    objects = ImportUploadQuerySet.as_manager()
+
+    # Not part of the record: saving or deleting one retires no cached page.
+    affects_public_pages = False
+
+    class Meta:
+        verbose_name = "import upload"
+
+    def __str__(self):
+        return self.name

@@ -40,6 +40,9 @@ def change_theme(modeladmin, request, queryset, add):
     if form.is_bound and form.is_valid():
         theme = form.cleaned_data["theme"]
         with transaction.atomic():
+            # All the pledges first, in a fixed order: two stewards changing
+            # overlapping selections queue instead of deadlocking.
+            queryset.lock()
             for pledge in queryset:
                 # Through the m2m manager, so the edit history records it.
                 (pledge.themes.add if add else pledge.themes.remove)(theme)
@@ -88,6 +91,10 @@ def log_update(modeladmin, request, queryset):
                     )
         if not problems:
             with transaction.atomic():
+                # Every selected pledge's lock at once, in a fixed order (see
+                # PledgeQuerySet.lock()): concurrent bulk actions on
+                # overlapping selections queue instead of deadlocking.
+                Pledge.objects.filter(pk__in=[u.pledge_id for u in updates]).lock()
                 for update in updates:
                     update.save()  # one by one: signals refresh each pledge's status
             modeladmin.message_user(

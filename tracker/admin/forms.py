@@ -12,6 +12,7 @@ from tracker.forms import StatusUpdateForm
 from tracker.models import (
     PLEDGE_FIELDS,
     UPDATE_ENTRY_FIELDS,
+    AlreadyWithdrawn,
     Pledge,
     SourceDocument,
     StatusUpdate,
@@ -124,12 +125,20 @@ class StatusUpdateAddForm(StatusUpdateForm):
 
 
 class StatusUpdateAdminForm(forms.ModelForm):
-    withdraw = forms.BooleanField(
+    """A recorded update: read-only, except that a steward may withdraw it
+    or clear its review request.
+
+    The two action fields are named unlike any method of ``StatusUpdate``: for
+    a user who may only view, the admin shows every field read-only, and
+    Django *calls* a read-only field that names a method of the object (a
+    view-only GET called ``withdraw()`` and ``mark_reviewed()``)."""
+
+    withdraw_update = forms.BooleanField(
         required=False,
         label="Withdraw this update",
         help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
     )
-    mark_reviewed = forms.BooleanField(
+    clear_review_request = forms.BooleanField(
         required=False,
         label="Mark as reviewed",
         help_text="Clears the review request once you have looked into it.",
@@ -141,7 +150,19 @@ class StatusUpdateAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("withdraw") and not (cleaned.get("withdrawal_reason") or "").strip():
+        if not cleaned.get("withdraw_update") or self.instance.pk is None:
+            return cleaned
+        if connection.in_atomic_block:
+            # The admin saves inside one transaction: from here to its commit
+            # this holds the pledge's lock, so a second steward withdrawing
+            # the same update waits here, then finds it withdrawn.
+            Pledge.objects.filter(pk=self.instance.pledge_id).lock()
+        current = StatusUpdate.objects.select_related("withdrawn_by").get(pk=self.instance.pk)
+        if current.is_withdrawn:
+            # Also a second click on the same form: nothing changes, and the
+            # first withdrawal (who, when, why) is what the steward is told.
+            raise AlreadyWithdrawn(current)
+        if not (cleaned.get("withdrawal_reason") or "").strip():
             self.add_error("withdrawal_reason", WITHDRAWAL_REASON_REQUIRED)
         return cleaned
 

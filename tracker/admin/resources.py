@@ -9,6 +9,8 @@ if any row is bad, nothing is written. Imports go through ``save()``, so the
 edit history records each imported row and who imported it.
 """
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
@@ -27,7 +29,9 @@ from tracker.models import (
     Theme,
 )
 from tracker.rules import may_be_recorded_as_author
-from tracker.spreadsheets import escape_formula
+from tracker.spreadsheets import FORMULA_TRIGGERS, escape_formula
+
+logger = logging.getLogger(__name__)
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -95,6 +99,25 @@ class ChoiceWidget(widgets.CharWidget):
         return value
 
 
+class TextWidget(widgets.CharWidget):
+    """Text as a file gives it. A blank cell (``None`` from a spreadsheet) is
+    an empty text, as the model stores it (a blank optional XLSX cell reached
+    a NOT NULL column as ``None``); a number typed into a text column (an
+    evidence reference ``1234``) is its text; and the export's formula escape
+    (a ``'`` before ``= + - @``) is undone, so an exported file re-imports
+    unchanged."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = super().clean(value, row, **kwargs)
+        if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+            return value[1:]
+        return value
+
+
+def text_field(name):
+    return fields.Field(attribute=name, column_name=name, widget=TextWidget())
+
+
 class SafeExportMixin:
     """Formula-escape every exported cell, as the public CSV exports do."""
 
@@ -104,26 +127,89 @@ class SafeExportMixin:
 
 
 class AllOrNothing:
-    """Import options both resources share (their Meta classes inherit this
-    one's)."""
+    """What both resources share: the import options (their Meta classes
+    inherit this one's), the pledges' locks, and a log line for every
+    failed import.
+
+    Every pledge the file names is locked before its first row, in one
+    statement and in id order (``PledgeQuerySet.lock()``), and held until the
+    import commits or rolls back: two stewards importing overlapping files
+    queue, where they deadlocked and one file was silently rolled back."""
+
+    # The column that names each row's pledge by ref.
+    pledge_column = None
 
     class Meta:
         clean_model_instances = True  # the models' rules: verbatim quotes, dates …
         use_transactions = True
-        rollback_on_validation_errors = True
         skip_unchanged = False
 
+    def lock_pledges(self, dataset):
+        if self.pledge_column in (dataset.headers or []):
+            refs = {str(ref).strip() for ref in dataset[self.pledge_column] if ref}
+            Pledge.objects.filter(ref__in=refs).lock()
 
-class PledgeResource(SafeExportMixin, resources.ModelResource):
-    ref = fields.Field(attribute="ref", column_name="ref")
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self.lock_pledges(dataset)
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        # All or nothing also when a row stopped being valid between the dry
+        # run and the confirmation (its pledge deleted meanwhile, say): the
+        # library rolls back on validation errors only when told, and its
+        # confirmation step does not tell it (a Meta option of that name is
+        # not read), so the valid rows were written.
+        kwargs["rollback_on_validation_errors"] = True
+        result = super().import_data(dataset, dry_run, raise_errors, **kwargs)
+        # A file's own mistakes in a dry run are the steward's to fix, shown
+        # on the page; anything else that stops an import is an error.
+        if result.has_errors() or (not dry_run and result.has_validation_errors()):
+            logger.error(
+                "%s import by %s failed%s; nothing of it was written. First problem: %s",
+                self._meta.model._meta.verbose_name,
+                kwargs.get("user") or "an unknown user",
+                " (dry run)" if dry_run else "",
+                first_problem(result),
+            )
+        return result
+
+
+def problem_for_steward(result):
+    """Why an import failed, for the steward: their file's mistake in their
+    words, or that a row could not be saved (a database error is logged, not
+    shown with the row's contents)."""
+    for row in result.invalid_rows:
+        return f"row {row.number}: {' '.join(row.error.messages)}"
+    for number, _errors in result.row_errors():
+        return f"row {number} could not be saved (the error has been logged)"
+    if result.base_errors:
+        return "the file could not be read (the error has been logged)"
+    return "the import failed"
+
+
+def first_problem(result):
+    """The first reason an import failed, as one line for the log."""
+    for error in result.base_errors:
+        return str(error.error)
+    for number, errors in result.row_errors():
+        return f"row {number}: {errors[0].error}"
+    for row in result.invalid_rows:
+        return f"row {row.number}: {' '.join(row.error.messages)}"
+    return "unknown"
+
+
+class PledgeResource(AllOrNothing, SafeExportMixin, resources.ModelResource):
+    pledge_column = "ref"
+
+    ref = text_field("ref")
     source = fields.Field(
         attribute="source", column_name="source", widget=SlugWidget(SourceDocument, noun="source")
     )
     paragraph = fields.Field(
         attribute="paragraph", column_name="paragraph", widget=widgets.IntegerWidget()
     )
-    quote = fields.Field(attribute="quote", column_name="quote")
-    title = fields.Field(attribute="title", column_name="title")
+    quote = text_field("quote")
+    title = text_field("title")
     themes = fields.Field(
         attribute="themes", column_name="themes", widget=SlugListWidget(Theme, "theme")
     )
@@ -135,7 +221,7 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         column_name="instruments",
         widget=SlugListWidget(Instrument, "instrument"),
     )
-    timeframe = fields.Field(attribute="timeframe", column_name="timeframe")
+    timeframe = text_field("timeframe")
     statement_kind = fields.Field(
         attribute="statement_kind",
         column_name="statement_kind",
@@ -160,6 +246,7 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         export_order = ["ref", "source", "paragraph", "quote", "title"]
 
     def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
         self.refs_seen = {}
 
     def before_import_row(self, row, row_number=None, **kwargs):
@@ -174,8 +261,10 @@ class PledgeResource(SafeExportMixin, resources.ModelResource):
         return Pledge.objects.with_source().prefetch_related("themes", "actors", "instruments")
 
 
-class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
+class StatusUpdateResource(AllOrNothing, SafeExportMixin, resources.ModelResource):
     """Status updates are append-only: every imported row is a new update."""
+
+    pledge_column = "pledge"
 
     pledge = fields.Field(
         attribute="pledge", column_name="pledge", widget=SlugWidget(Pledge, field="ref")
@@ -184,15 +273,13 @@ class StatusUpdateResource(SafeExportMixin, resources.ModelResource):
         attribute="status", column_name="status", widget=ChoiceWidget(Status, "status")
     )
     as_of = fields.Field(attribute="as_of", column_name="as_of", widget=StrictDateWidget())
-    kind = fields.Field(attribute="kind", column_name="kind")
+    kind = text_field("kind")
     actor = fields.Field(
         attribute="actor", column_name="actor", widget=SlugWidget(Actor, noun="actor")
     )
-    summary = fields.Field(attribute="summary", column_name="summary")
-    evidence_url = fields.Field(attribute="evidence_url", column_name="evidence_url")
-    evidence_reference = fields.Field(
-        attribute="evidence_reference", column_name="evidence_reference"
-    )
+    summary = text_field("summary")
+    evidence_url = text_field("evidence_url")
+    evidence_reference = text_field("evidence_reference")
     author = fields.Field(
         attribute="author",
         column_name="author",

@@ -8,6 +8,7 @@ they are read-only, and a wrong one is withdrawn with a reason.
 """
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -23,7 +24,8 @@ from tracker.admin.forms import (
     StatusUpdateAdminForm,
     VersionedPledgeForm,
 )
-from tracker.admin.resources import PledgeResource, StatusUpdateResource
+from tracker.admin.resources import PledgeResource, StatusUpdateResource, problem_for_steward
+from tracker.admin.uploads import DatabaseStorage, UploadGone
 from tracker.forms import StatusUpdateForm
 from tracker.models import (
     SOURCE_TEXT_FIELDS,
@@ -223,10 +225,43 @@ class NewUpdateInline(admin.StackedInline):
 
 class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
     """CSV and XLSX import (dry-run preview, all or nothing) and export, also
-    of a changelist selection ("Export selected")."""
+    of a changelist selection ("Export selected").
+
+    The upload waits for its confirmation in the database
+    (``tracker/admin/uploads.py``), and the confirmation is one transaction:
+    it claims the upload, imports every row (the resource locks the pledges
+    first), and deletes the upload, or writes nothing. A steward is told
+    "Import finished" only for rows that were written."""
 
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    tmp_storage_class = DatabaseStorage
+
+    def import_url(self):
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import")
+
+    def process_import(self, request, **kwargs):
+        try:
+            with transaction.atomic():
+                return super().process_import(request, **kwargs)
+        except UploadGone:
+            messages.error(
+                request,
+                "Nothing was imported: this upload was imported already, or waited over a "
+                "day for its confirmation and was removed. Upload the file again to import it.",
+            )
+            return HttpResponseRedirect(self.import_url())
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rolled back, every row (the resource has logged why).
+            messages.error(
+                request,
+                f"Nothing was imported: {problem_for_steward(result)}. The whole file was rolled "
+                "back and no row of it was saved; correct it, or try again, and upload it again.",
+            )
+            return HttpResponseRedirect(self.import_url())
+        return super().process_result(result, request)
 
 
 @admin.register(Pledge)
@@ -358,11 +393,17 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
     def get_fields(self, request, obj=None):
         if obj is None:
             return ["pledge", *UPDATE_ENTRY_FIELDS]
+        # The actions only for those who may take them: a viewer sees the
+        # record, with nothing to tick.
+        may_act = self.has_change_permission(request, obj)
+        clear = ["clear_review_request"] if may_act else []
+        withdraw = ["withdraw_update"] if may_act and not obj.is_withdrawn else []
         return [
             *self.RECORDED_FIELDS,
-            *([*self.REVIEW_FIELDS, "mark_reviewed"] if obj.needs_review else []),
+            *([*self.REVIEW_FIELDS, *clear] if obj.needs_review else []),
             *self.WITHDRAWAL_FIELDS,
-            *(["withdrawal_reason"] if obj.is_withdrawn else ["withdraw", "withdrawal_reason"]),
+            *withdraw,
+            "withdrawal_reason",
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -383,9 +424,9 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
             obj.author = request.user
             obj.save()
             return
-        if form.cleaned_data.get("mark_reviewed") and obj.needs_review:
+        if form.cleaned_data.get("clear_review_request") and obj.needs_review:
             obj.mark_reviewed()
-        if form.cleaned_data.get("withdraw"):
+        if form.cleaned_data.get("withdraw_update"):
             obj.withdraw(request.user, form.cleaned_data["withdrawal_reason"])
 
 
