@@ -11,7 +11,7 @@ from tracker.models import Actor, StatusUpdate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
 
-REF = "asem-2002-1.2"  # a pledge that names the European Union
+REF = "asem-2002-1.2"  # names the European Union; a process, so "Ongoing" can apply
 ACTOR = "european-union"
 
 
@@ -45,7 +45,7 @@ def test_a_reporter_creates_a_token_and_logs_an_update_with_it(page, live_server
         f"{live_server.url}/api/v1/pledges/{REF}/updates/",
         headers={"Authorization": f"Bearer {secret}", "Cookie": ""},
         data={
-            "status": "limited",
+            "status": "ongoing",
             "as_of": "2004-06-01",
             "kind": "self_report",
             "actor": ACTOR,

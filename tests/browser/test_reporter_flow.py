@@ -33,7 +33,7 @@ def test_a_reporter_fixes_a_rejected_update_and_sees_it_everywhere(page):
     wait_for_path(page, f"/pledges/{REF}/updates/new/")
     assert page.locator("h1").inner_text() == "Log a status update"
 
-    # Before the declaration was adopted (24 September 2002): the model refuses it.
+    # Before the declaration was adopted (23 September 2002): the model refuses it.
     page.get_by_label("Status").select_option("ongoing")
     page.get_by_label("As of").fill("2001-09-30")
     page.get_by_label("Kind").select_option("self_report")
@@ -49,7 +49,7 @@ def test_a_reporter_fixes_a_rejected_update_and_sees_it_everywhere(page):
     assert "everything you typed is kept" in notice.inner_text()
     as_of_error = page.locator("#id_as_of_error")
     assert "before ASEM" in as_of_error.inner_text()
-    assert "24 September 2002" in as_of_error.inner_text()
+    assert "23 September 2002" in as_of_error.inner_text()
     # A screen reader hears the error (and the help) with the field.
     as_of_field = page.get_by_label("As of")
     assert as_of_field.get_attribute("aria-invalid") == "true"
