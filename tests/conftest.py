@@ -3,6 +3,17 @@ import pytest
 from tests.factories import make_actor, make_assessor, make_reporter, make_steward, make_user
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache_health():
+    """Every test starts with a cache this process trusts: a test that broke
+    its cache (tests/test_cache_faults.py) leaves this process-wide state
+    behind, and later tests would then see no data version at all."""
+    from tracker import caching
+
+    caching.health.reset()
+    yield
+
+
 @pytest.fixture
 def superuser(db):
     return make_user("steward-admin", is_staff=True, is_superuser=True)
