@@ -2,7 +2,9 @@
 ceiling of what Django, the middleware and gunicorn can serve on this machine."""
 
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import path
+
+from tracker.urls import urlpatterns as site_patterns
 
 # About the size of a small page, so the ceiling is not all headers.
 BARE_PAGE = (
@@ -18,5 +20,7 @@ def bare(request):
 
 urlpatterns = [
     path("bench/bare/", bare, name="bench-bare"),
-    path("", include("tracker.urls")),
+    # Appended, not include()d: Django refuses i18n_patterns (the /fr/ pages)
+    # inside an included URLconf.
+    *site_patterns,
 ]

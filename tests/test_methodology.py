@@ -29,8 +29,8 @@ def test_it_has_a_stable_address_linked_from_every_page(client):
 def test_it_defines_every_class_and_status(client):
     text = client.get(URL).text
     for choice in [*StatementKind, *CommitmentType, *Status]:
-        assert escape(choice.label) in text
-        assert escape(choice.definition) in text
+        assert escape(str(choice.label)) in text
+        assert escape(str(choice.definition)) in text
     assert "fewer than half" in text.lower() and "half or more" in text.lower()
     assert "365 days" in text
     assert "Accepted sources" in text and "Weak sources" in text

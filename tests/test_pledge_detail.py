@@ -84,13 +84,13 @@ def test_the_timeline_is_newest_first_with_every_field(client, pledge):
 def test_the_current_status_is_shown_with_its_definition(client, pledge):
     make_update(pledge, status=Status.STALLED, as_of=date(2010, 1, 1))
     response = client.get(pledge.get_absolute_url())
-    assert Status.STALLED.definition in response.text
+    assert str(Status.STALLED.definition) in response.text
 
 
 def test_a_pledge_without_updates_says_so(client, pledge):
     response = client.get(pledge.get_absolute_url())
     assert "No status update has been recorded for this pledge yet" in response.text
-    assert Status.NO_INFORMATION.definition in response.text
+    assert str(Status.NO_INFORMATION.definition) in response.text
 
 
 def test_it_links_its_atom_feed(client, pledge):

@@ -40,4 +40,4 @@ def test_the_status_legend_lists_every_status(client):
     response = client.get("/themes/")
     legend = response.text.split('aria-label="Status colours"', 1)[1].split("</ul>", 1)[0]
     assert legend.count("<li>") == len(Status)
-    assert all(status.label in legend for status in Status)
+    assert all(str(status.label) in legend for status in Status)

@@ -81,7 +81,7 @@ def test_a_user_with_the_permission_sees_the_form(client, url, reporter):
     response = client.get(url)
     assert response.status_code == 200
     assert 'name="summary"' in response.text
-    assert Status.ONGOING.definition in response.text
+    assert str(Status.ONGOING.definition) in response.text
 
 
 def test_a_valid_update_is_saved_and_shown(client, url, reporter, pledge, valid):

@@ -1,5 +1,9 @@
 """Template context that every page needs, so that no view can forget it."""
 
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import get_language
+
 from tracker.models import Status
 
 
@@ -7,3 +11,32 @@ def status_vocabulary(request):
     """The statuses in their order, with label, definition and colour: the
     legend beside every chart and the definitions on the update form."""
     return {"statuses": list(Status)}
+
+
+def language_tag(code):
+    """Django's language code as HTML's lang and hreflang want it (BCP 47):
+    en-gb → en-GB."""
+    language, _, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
+
+
+def languages(request):
+    """This page in each of the site's languages: the switcher in the header
+    (plain links, no JavaScript) and the hreflang alternates in the head.
+    translate_url keeps the query string, so a filtered list stays filtered."""
+    current = get_language()
+    path = request.get_full_path()
+    return {
+        "language_tag": language_tag(current),
+        "page_languages": [
+            {
+                "code": code,
+                "tag": language_tag(code),
+                "name": name,
+                "url": translate_url(path, code),
+                "absolute_url": request.build_absolute_uri(translate_url(path, code)),
+                "current": code == current,
+            }
+            for code, name in settings.LANGUAGES
+        ],
+    }

@@ -5,6 +5,8 @@ offered, a required summary, date widgets."""
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.error_messages import DATE_FORMAT, HTTP_URL
 from tracker.models import UPDATE_ENTRY_FIELDS, Actor, Pledge, StatusUpdate, UpdateKind
@@ -24,14 +26,14 @@ class StatusUpdateForm(forms.ModelForm):
             "as_of": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "evidence_url": forms.URLInput(attrs={"placeholder": "https://"}),
-            "evidence_reference": forms.TextInput(attrs={"placeholder": "e.g. A/RES/59/290"}),
+            "evidence_reference": forms.TextInput(attrs={"placeholder": _("e.g. A/RES/59/290")}),
         }
         error_messages = {
             "as_of": {"invalid": DATE_FORMAT},
             "evidence_url": {"invalid": HTTP_URL},
-            "summary": {"required": "Say what happened: a summary is required."},
-            "status": {"required": "Choose a status."},
-            "kind": {"required": "Say whether this is a self-report or an assessment."},
+            "summary": {"required": _("Say what happened: a summary is required.")},
+            "status": {"required": _("Choose a status.")},
+            "kind": {"required": _("Say whether this is a self-report or an assessment.")},
         }
 
     # Set by for_user(), for callers that construct the form themselves.
@@ -43,7 +45,7 @@ class StatusUpdateForm(forms.ModelForm):
         if self.user is None:
             raise TypeError("StatusUpdateForm needs the user whose role rules apply.")
         self.fields["status"].choices = [
-            ("", "Choose a status…"),
+            ("", gettext("Choose a status…")),
             *self.fields["status"].choices[1:],
         ]
         self.fields["evidence_url"].assume_scheme = "https"
@@ -94,16 +96,16 @@ class StatusUpdateForm(forms.ModelForm):
         kind_field = self.fields["kind"]
         kind_field.choices = [(kind.value, kind.label) for kind in kinds]
         if len(kinds) > 1:
-            kind_field.choices.insert(0, ("", "Choose…"))
+            kind_field.choices.insert(0, ("", gettext("Choose…")))
         actor_field = self.fields["actor"]
         if may_assess or curates:
             actor_field.queryset = Actor.objects.order_by("name")
-            actor_field.empty_label = "The pledge as a whole"
+            actor_field.empty_label = gettext("The pledge as a whole")
         else:  # a reporter only: self-reports for their own actors
             actor_field.queryset = own_actors
             actor_field.required = True
             actor_field.empty_label = None
-            actor_field.help_text = "The organisation you report for."
+            actor_field.help_text = gettext("The organisation you report for.")
 
     def clean_summary(self):
         return self.cleaned_data["summary"].strip()
@@ -120,22 +122,24 @@ class StatusUpdateForm(forms.ModelForm):
             if kind == UpdateKind.SELF_REPORT:
                 names = ", ".join(a.name for a in self.own_actors())
                 if names:
-                    message = f"On this pledge you may log self-reports only for: {names}."
+                    message = gettext(
+                        "On this pledge you may log self-reports only for: %(names)s."
+                    ) % {"names": names}
                 else:
-                    message = (
+                    message = gettext(
                         "None of the actors you report for answers for this pledge (it "
                         "neither names them nor applies to them as parties of its text), "
                         "so you cannot log a self-report on it."
                     )
                 raise ValidationError({"actor": message})
             raise ValidationError(
-                {"kind": "Only assessors and stewards may log independent assessments."}
+                {"kind": gettext("Only assessors and stewards may log independent assessments.")}
             )
         return cleaned
 
 
 class ReviewRequestForm(forms.Form):
-    note = forms.CharField(label="What looks wrong?", max_length=2000, strip=True)
+    note = forms.CharField(label=_("What looks wrong?"), max_length=2000, strip=True)
 
 
 class SignInForm(AuthenticationForm):
@@ -147,5 +151,8 @@ class SignInForm(AuthenticationForm):
         username = self.cleaned_data["username"]
         limit = self.fields["username"].max_length
         if limit and len(username) > limit:
-            raise ValidationError(f"A username has at most {limit} characters.", code="max_length")
+            raise ValidationError(
+                gettext("A username has at most %(limit)d characters.") % {"limit": limit},
+                code="max_length",
+            )
         return username

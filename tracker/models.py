@@ -43,6 +43,8 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tracker import search
@@ -114,14 +116,14 @@ class Status(models.TextChoices):
     the last three cover standing commitments, blocked ones and replaced ones.
     """
 
-    NO_INFORMATION = "no_information", "No information"
-    NOT_STARTED = "not_started", "Not started"
-    LIMITED = "limited", "Limited"
-    SUBSTANTIAL = "substantial", "Substantial"
-    COMPLETE = "complete", "Complete"
-    ONGOING = "ongoing", "Ongoing"
-    STALLED = "stalled", "Stalled"
-    SUPERSEDED = "superseded", "Superseded"
+    NO_INFORMATION = "no_information", _("No information")
+    NOT_STARTED = "not_started", _("Not started")
+    LIMITED = "limited", _("Limited")
+    SUBSTANTIAL = "substantial", _("Substantial")
+    COMPLETE = "complete", _("Complete")
+    ONGOING = "ongoing", _("Ongoing")
+    STALLED = "stalled", _("Stalled")
+    SUPERSEDED = "superseded", _("Superseded")
 
     @property
     def definition(self):
@@ -141,23 +143,23 @@ class Status(models.TextChoices):
 
 
 STATUS_DEFINITIONS = {
-    Status.NO_INFORMATION: "No evidence has been recorded about implementation yet.",
-    Status.NOT_STARTED: "Evidence shows that implementation has not begun.",
-    Status.LIMITED: (
+    Status.NO_INFORMATION: _("No evidence has been recorded about implementation yet."),
+    Status.NOT_STARTED: _("Evidence shows that implementation has not begun."),
+    Status.LIMITED: _(
         "Implementation has begun, but fewer than half of the things the pledge's words ask "
         "for are evidenced as done."
     ),
-    Status.SUBSTANTIAL: (
+    Status.SUBSTANTIAL: _(
         "Half or more of the things the pledge's words ask for are evidenced as done, "
         "but not all of them."
     ),
-    Status.COMPLETE: "Everything the pledge's own words ask for is evidenced as done.",
-    Status.ONGOING: (
+    Status.COMPLETE: _("Everything the pledge's own words ask for is evidenced as done."),
+    Status.ONGOING: _(
         "Activity bearing on the pledge is documented and continuing. It shows the "
         "commitment being acted on, not that it is met."
     ),
-    Status.STALLED: "Work began but is blocked, with no progress recorded.",
-    Status.SUPERSEDED: "Replaced by a later commitment or overtaken by events.",
+    Status.STALLED: _("Work began but is blocked, with no progress recorded."),
+    Status.SUPERSEDED: _("Replaced by a later commitment or overtaken by events."),
 }
 
 # Colours for charts and badges; each passes WCAG AA (4.5:1) against white text.
@@ -177,10 +179,10 @@ class StatementKind(models.TextChoices):
     """What kind of statement a pledge's words make: how strongly, if at all,
     they commit their authors (the modal verb of the clause)."""
 
-    FIRM_UNDERTAKING = "firm_undertaking", "Firm undertaking"
-    SOFT_COMMITMENT = "soft_commitment", "Softer commitment"
-    DECLARATORY_POSITION = "declaratory_position", "Declaratory position"
-    CONTEXT = "context", "Context, not a commitment"
+    FIRM_UNDERTAKING = "firm_undertaking", _("Firm undertaking")
+    SOFT_COMMITMENT = "soft_commitment", _("Softer commitment")
+    DECLARATORY_POSITION = "declaratory_position", _("Declaratory position")
+    CONTEXT = "context", _("Context, not a commitment")
 
     @property
     def definition(self):
@@ -192,19 +194,19 @@ class StatementKind(models.TextChoices):
 
 
 STATEMENT_KIND_DEFINITIONS = {
-    StatementKind.FIRM_UNDERTAKING: (
+    StatementKind.FIRM_UNDERTAKING: _(
         "The authors bind themselves to act: they pledge, will, are determined to, agree, "
         "or reiterate or reaffirm a commitment."
     ),
-    StatementKind.SOFT_COMMITMENT: (
+    StatementKind.SOFT_COMMITMENT: _(
         "The authors commit themselves in weaker words: they emphasise, stress, encourage, "
         "attach importance to, recognise the need for, or say that something should be done."
     ),
-    StatementKind.DECLARATORY_POSITION: (
+    StatementKind.DECLARATORY_POSITION: _(
         "The authors state a position they hold, such as condemning or rejecting something, "
         "rather than an action to take."
     ),
-    StatementKind.CONTEXT: (
+    StatementKind.CONTEXT: _(
         "The words record a finding, an opinion, a concern or something noted. They commit "
         "no one, so the tracker records no status for them and leaves them out of its counts."
     ),
@@ -215,9 +217,9 @@ class CommitmentType(models.TextChoices):
     """What kind of thing a commitment asks for, which decides the statuses
     that can apply to it (ALLOWED_STATUSES)."""
 
-    DELIVERABLE = "deliverable", "Deliverable"
-    STANDING_PRINCIPLE = "standing_principle", "Standing principle"
-    PROCESS = "process", "Process"
+    DELIVERABLE = "deliverable", _("Deliverable")
+    STANDING_PRINCIPLE = "standing_principle", _("Standing principle")
+    PROCESS = "process", _("Process")
 
     @property
     def definition(self):
@@ -229,15 +231,15 @@ class CommitmentType(models.TextChoices):
 
 
 COMMITMENT_TYPE_DEFINITIONS = {
-    CommitmentType.DELIVERABLE: (
+    CommitmentType.DELIVERABLE: _(
         "A result that can be finished, such as concluding a convention or setting up a "
         "mechanism. It can be complete."
     ),
-    CommitmentType.STANDING_PRINCIPLE: (
+    CommitmentType.STANDING_PRINCIPLE: _(
         "A rule of conduct or a position to keep to, with no end point. It is honoured or not, "
         "but never complete."
     ),
-    CommitmentType.PROCESS: (
+    CommitmentType.PROCESS: _(
         "Continuing work, such as meetings, consultations or cooperation. It can start, go on, "
         "stall or be replaced, but it is never complete."
     ),
@@ -267,10 +269,10 @@ def status_refusal(pledge, status):
         return None  # the field's own choices refuse it, with their message
     status = Status(status)
     if pledge.statement_kind == StatementKind.CONTEXT:
-        return (
-            f"{pledge.ref} is context, not a commitment: its words commit no one, so no "
+        return gettext(
+            "%(ref)s is context, not a commitment: its words commit no one, so no "
             "status can be recorded on it."
-        )
+        ) % {"ref": pledge.ref}
     if pledge.commitment_type not in CommitmentType.values:
         return None  # blank or unknown: Pledge.clean() and the field's choices say so
     commitment_type = CommitmentType(pledge.commitment_type)
@@ -278,23 +280,28 @@ def status_refusal(pledge, status):
     if status in allowed:
         return None
     labels = ", ".join(f"“{s.label}”" for s in allowed)
-    return (
-        f"“{status.label}” cannot apply to {pledge.ref}, which is a "
-        f"{commitment_type.label.lower()}: {commitment_type.definition} "
-        f"The statuses that can apply are {labels}."
-    )
+    return gettext(
+        "“%(status)s” cannot apply to %(ref)s, which is a %(type)s: %(definition)s "
+        "The statuses that can apply are %(labels)s."
+    ) % {
+        "status": status.label,
+        "ref": pledge.ref,
+        "type": commitment_type.label.lower(),
+        "definition": commitment_type.definition,
+        "labels": labels,
+    }
 
 
 class UpdateKind(models.TextChoices):
-    SELF_REPORT = "self_report", "Self-report by a party"
-    INDEPENDENT_ASSESSMENT = "independent_assessment", "Independent assessment"
+    SELF_REPORT = "self_report", _("Self-report by a party")
+    INDEPENDENT_ASSESSMENT = "independent_assessment", _("Independent assessment")
 
 
 class Timeframe(models.TextChoices):
     # ASEM paragraph 9 sets the first two; everything else is unspecified.
-    SHORT_TO_MEDIUM = "short_to_medium", "Short to medium term"
-    LONG_TERM = "long_term", "Long term"
-    UNSPECIFIED = "unspecified", "Unspecified"
+    SHORT_TO_MEDIUM = "short_to_medium", _("Short to medium term")
+    LONG_TERM = "long_term", _("Long term")
+    UNSPECIFIED = "unspecified", _("Unspecified")
 
 
 # A source's full text and preamble: megabytes for a long text, and read only
@@ -472,12 +479,12 @@ class Actor(models.Model):
     to it (``PartyStatus``)."""
 
     class Kind(models.TextChoices):
-        GROUP_OF_STATES = "group_of_states", "Group of states"
-        INTERGOVERNMENTAL_BODY = "intergovernmental_body", "Intergovernmental body or forum"
-        UN_SYSTEM = "un_system", "United Nations system"
-        REGIONAL_ORGANIZATION = "regional_organization", "Regional organization"
-        OFFICIALS = "officials", "Officials or working level"
-        STATE = "state", "State"
+        GROUP_OF_STATES = "group_of_states", _("Group of states")
+        INTERGOVERNMENTAL_BODY = "intergovernmental_body", _("Intergovernmental body or forum")
+        UN_SYSTEM = "un_system", _("United Nations system")
+        REGIONAL_ORGANIZATION = "regional_organization", _("Regional organization")
+        OFFICIALS = "officials", _("Officials or working level")
+        STATE = "state", _("State")
 
     slug = models.SlugField("slug", unique=True, max_length=80)
     name = models.CharField("name", max_length=200, unique=True)
@@ -522,13 +529,13 @@ class Instrument(models.Model):
     texts that concern it."""
 
     class Kind(models.TextChoices):
-        SC_RESOLUTION = "sc_resolution", "Security Council resolution"
-        GA_RESOLUTION = "ga_resolution", "General Assembly resolution"
-        CHARTER = "charter", "Charter"
-        CONVENTION = "convention", "Convention"
-        DRAFT_CONVENTION = "draft_convention", "Draft convention (under negotiation)"
-        PROGRAMME = "programme", "Programme or action plan"
-        MECHANISM = "mechanism", "Mechanism or body"
+        SC_RESOLUTION = "sc_resolution", _("Security Council resolution")
+        GA_RESOLUTION = "ga_resolution", _("General Assembly resolution")
+        CHARTER = "charter", _("Charter")
+        CONVENTION = "convention", _("Convention")
+        DRAFT_CONVENTION = "draft_convention", _("Draft convention (under negotiation)")
+        PROGRAMME = "programme", _("Programme or action plan")
+        MECHANISM = "mechanism", _("Mechanism or body")
 
     slug = models.SlugField("slug", unique=True, max_length=80)
     name = models.CharField("name", max_length=250, unique=True)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "tracker.limits.RequestBoundsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tracker.sessions.IdleSessionMiddleware",
+    # The language comes from the URL's prefix (/fr/…); unprefixed is English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tracker.context_processors.status_vocabulary",
+                "tracker.context_processors.languages",
             ],
         },
     },
@@ -175,6 +178,11 @@ LOGIN_REDIRECT_URL = "reporter-home"
 LOGOUT_REDIRECT_URL = "dashboard"
 
 LANGUAGE_CODE = "en-gb"
+# English and French, the UN Secretariat's working languages. French pages
+# live under /fr/ (tracker/urls.py); the catalogue is locale/fr/LC_MESSAGES/
+# django.po, compiled by `make` (and by the test session) with polib.
+LANGUAGES = [("en-gb", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

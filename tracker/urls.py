@@ -1,6 +1,7 @@
 """URL map. The public paths are a contract that links, exports and checks rely on."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
@@ -81,7 +82,14 @@ password_urls = [
     ),
 ]
 
+# Pages people read are in English at their plain path and in French under
+# /fr/ (LANGUAGES in settings); the API and its schema speak JSON and stay
+# outside the prefix, so integrators' URLs never move.
 urlpatterns = [
+    path("api/pledges/", legacy.pledges, name="api-pledge-list"),
+    path("api/v1/", api_v1.urls),
+]
+urlpatterns += i18n_patterns(
     path("", views.dashboard, name="dashboard"),
     path("pledges/", views.pledge_list, name="pledge-list"),
     path("pledges/export.csv", exports.pledges_csv, name="pledge-export-csv"),
@@ -100,8 +108,6 @@ urlpatterns = [
     path("trends/export.csv", exports.trends_csv, name="trends-export-csv"),
     path("methodology/", views.methodology, name="methodology"),
     path("themes/<slug:slug>/feed/", feeds.ThemeUpdatesFeed(), name="theme-feed"),
-    path("api/pledges/", legacy.pledges, name="api-pledge-list"),
-    path("api/v1/", api_v1.urls),
     path("account/tokens/", api_views.token_list, name="api-token-list"),
     path("account/tokens/<int:pk>/revoke/", api_views.token_revoke, name="api-token-revoke"),
     path("matrix/", views.matrix, name="matrix"),
@@ -120,4 +126,5 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_urls,
     path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)

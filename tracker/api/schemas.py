@@ -240,7 +240,11 @@ def render(schema, data, status=200, trusted=False):
     validating them was as costly as reading them. Their shape is held to
     the schema by the tests instead (every test validates every response it
     gets against the OpenAPI document)."""
-    body = to_json(data) if trusted else schema.model_validate(data).model_dump_json()
+    # fallback=str: vocabulary labels are lazy translations (in English here,
+    # as /api/ has no language prefix); pydantic-core does not know the type.
+    body = (
+        to_json(data, fallback=str) if trusted else schema.model_validate(data).model_dump_json()
+    )
     return HttpResponse(body, status=status, content_type="application/json")
 
 
