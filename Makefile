@@ -18,6 +18,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(PYTHON) manage.py compile_catalogues
 	$(PYTHON) manage.py migrate --no-input
 	$(PYTHON) manage.py setup_local_site
 	$(PYTHON) manage.py runserver 127.0.0.1:8000

@@ -3,6 +3,27 @@ import pytest
 from tests.factories import make_actor, make_assessor, make_reporter, make_steward, make_user
 
 
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    """The French pages need the compiled catalogue, which is built from the
+    committed .po (never committed itself): `make` builds it for `make run`,
+    and this for a test run started any way at all."""
+    from tracker.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    """A request to a French page leaves French active in this thread (the
+    middleware activates a language per request and never resets it), and
+    later tests would then read French labels and reverse /fr/ URLs."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache_health():
     """Every test starts with a cache this process trusts: a test that broke

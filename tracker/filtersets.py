@@ -12,7 +12,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, Value, When
-from django.forms import DateInput
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
@@ -30,6 +29,7 @@ from tracker.models import (
 from tracker.search import SEARCH_CONFIG
 from tracker.vocabulary import KINDS, TAG_KINDS
 from tracker.vocabulary import current as current_vocabulary
+from tracker.widgets import DateInput
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
@@ -177,14 +177,14 @@ class PledgeFilterSet(django_filters.FilterSet):
         label="Last update on or after",
         method="filter_last_update",
         lookup_expr="gte",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": DATE_FORMAT},
     )
     updated_before = django_filters.DateFilter(
         label="Last update on or before",
         method="filter_last_update",
         lookup_expr="lte",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": DATE_FORMAT},
     )
     stale = django_filters.ChoiceFilter(
@@ -202,7 +202,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     as_of = django_filters.DateFilter(
         label="Status as of",
         method="filter_dated",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
@@ -211,7 +211,7 @@ class PledgeFilterSet(django_filters.FilterSet):
     recorded_on = django_filters.DateFilter(
         label="As the tracker recorded it on",
         method="filter_dated",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
@@ -444,7 +444,7 @@ def _date_filter(label, help_text):
     return django_filters.DateFilter(
         label=label,
         method="filter_range",
-        widget=DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},

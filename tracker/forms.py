@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from tracker.error_messages import DATE_FORMAT, HTTP_URL
 from tracker.models import UPDATE_ENTRY_FIELDS, Actor, Pledge, StatusUpdate, UpdateKind
 from tracker.rules import is_reporter, is_steward
+from tracker.widgets import DateInput
 
 
 class StatusUpdateForm(forms.ModelForm):
@@ -23,7 +24,7 @@ class StatusUpdateForm(forms.ModelForm):
         model = StatusUpdate
         fields = UPDATE_ENTRY_FIELDS
         widgets = {
-            "as_of": forms.DateInput(attrs={"type": "date"}),
+            "as_of": DateInput(),
             "summary": forms.Textarea(attrs={"rows": 5}),
             "evidence_url": forms.URLInput(attrs={"placeholder": "https://"}),
             "evidence_reference": forms.TextInput(attrs={"placeholder": _("e.g. A/RES/59/290")}),

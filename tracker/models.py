@@ -43,7 +43,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -484,7 +484,7 @@ class Actor(models.Model):
         UN_SYSTEM = "un_system", _("United Nations system")
         REGIONAL_ORGANIZATION = "regional_organization", _("Regional organization")
         OFFICIALS = "officials", _("Officials or working level")
-        STATE = "state", _("State")
+        STATE = "state", pgettext_lazy("party kind", "State")
 
     slug = models.SlugField("slug", unique=True, max_length=80)
     name = models.CharField("name", max_length=200, unique=True)

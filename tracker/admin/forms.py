@@ -20,6 +20,7 @@ from tracker.models import (
 )
 from tracker.paragraphs import SplitError, SplitStyle, split_paragraphs
 from tracker.presenters import HISTORY_FIELDS, describe
+from tracker.widgets import DateInput
 
 
 class VersionedPledgeForm(forms.ModelForm):
@@ -295,5 +296,5 @@ class BulkUpdateForm(forms.ModelForm):
     class Meta:
         model = StatusUpdate
         fields = UPDATE_ENTRY_FIELDS
-        widgets = {"as_of": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"as_of": DateInput()}
         error_messages = StatusUpdateForm.Meta.error_messages

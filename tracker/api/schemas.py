@@ -242,9 +242,7 @@ def render(schema, data, status=200, trusted=False):
     gets against the OpenAPI document)."""
     # fallback=str: vocabulary labels are lazy translations (in English here,
     # as /api/ has no language prefix); pydantic-core does not know the type.
-    body = (
-        to_json(data, fallback=str) if trusted else schema.model_validate(data).model_dump_json()
-    )
+    body = to_json(data, fallback=str) if trusted else schema.model_validate(data).model_dump_json()
     return HttpResponse(body, status=status, content_type="application/json")
 
 
