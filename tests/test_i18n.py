@@ -194,3 +194,38 @@ def test_french_date_pickers_hold_iso_dates():
         assert 'value="2005-04-13"' in DateInput().render("as_of", date(2005, 4, 13))
         stock = forms.DateInput(attrs={"type": "date"}).render("as_of", date(2005, 4, 13))
     assert 'value="13/04/2005"' in stock  # what the widget is for
+
+
+@pytest.mark.django_db
+def test_cached_summaries_are_kept_per_language(own_redis):
+    """A summary computed for an English page may hold English words: the
+    French page must compute (and cache) its own."""
+    from tracker.caching import cached
+
+    computed = []
+
+    def compute():
+        computed.append(translation.get_language())
+        return str(Status.COMPLETE.label)
+
+    assert cached("i18n-test", compute) == "Complete"
+    with translation.override("fr"):
+        assert cached("i18n-test", compute) == "Achevé"
+        assert cached("i18n-test", compute) == "Achevé"  # from the cache now
+    assert cached("i18n-test", compute) == "Complete"
+    assert computed == ["en-gb", "fr"]
+
+
+@pytest.mark.django_db
+def test_the_methodology_reads_in_french_with_the_texts_titles_kept(client):
+    from tests.factories import make_source
+
+    source = make_source()
+    text = client.get("/fr/methodology/").text
+    assert "<h1>Méthodologie</h1>" in text
+    assert "L'échelle des statuts" in text
+    for status in Status:
+        with translation.override("fr"):
+            assert str(status.definition) in text
+    # A source's title is the text's own: shown as it is, marked as English.
+    assert f'lang="en">{source.title}</a>' in text

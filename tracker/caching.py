@@ -40,6 +40,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
@@ -135,10 +136,13 @@ def generation():
 
 def cached(name, compute, *key_parts):
     """``compute()``, cached under ``name`` and ``key_parts`` for the current
-    data version and day (computed afresh when the cache is unavailable)."""
+    data version, day and language (computed afresh when the cache is
+    unavailable). The language, because a summary may hold words already
+    translated: a French visitor must never be served an English one."""
     current = generation()
     if current is None:
         return compute()
+    key_parts = (get_language(), *key_parts)
     digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()[:32]
     key = f"tracker:{name}:{current}:{digest}"
     value = cache_call("get", key)
