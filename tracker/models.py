@@ -43,6 +43,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -1305,71 +1306,71 @@ class StatusUpdate(models.Model):
 
     # PROTECT: a pledge with a recorded history cannot be deleted with it.
     pledge = models.ForeignKey(
-        Pledge, on_delete=models.PROTECT, related_name="updates", verbose_name="pledge"
+        Pledge, on_delete=models.PROTECT, related_name="updates", verbose_name=_("pledge")
     )
-    status = models.CharField("status", max_length=20, choices=Status.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     as_of = models.DateField(
-        "as of", help_text="The date the observation refers to, not the day it is entered."
+        _("as of"), help_text=_("The date the observation refers to, not the day it is entered.")
     )
     summary = models.TextField(
-        "summary",
-        help_text="What happened, in your own words.",
+        _("summary"),
+        help_text=_("What happened, in your own words."),
         validators=[at_most(SUMMARY_MAX_LENGTH, "the summary")],
     )
-    evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
+    evidence_url = HttpURLField(_("evidence URL"), max_length=500, blank=True)
     evidence_reference = models.CharField(
-        "evidence reference",
+        _("evidence reference"),
         max_length=120,
         blank=True,
-        help_text="A document symbol such as A/RES/59/290.",
+        help_text=_("A document symbol such as A/RES/59/290."),
     )
-    kind = models.CharField("kind", max_length=30, choices=UpdateKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=UpdateKind.choices)
     actor = models.ForeignKey(
         Actor,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="status_updates",
-        verbose_name="actor",
-        help_text="Whose implementation this concerns; leave blank for the pledge as a whole.",
+        verbose_name=_("actor"),
+        help_text=_("Whose implementation this concerns; leave blank for the pledge as a whole."),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="status_updates",
-        verbose_name="author",
+        verbose_name=_("author"),
     )
-    created = models.DateTimeField("created", default=timezone.now, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     # Append-only: a wrong update is withdrawn (and stays on the timeline with
     # the reason and who withdrew it), never edited or deleted.
-    withdrawn_at = models.DateTimeField("withdrawn at", null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True, editable=False)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="withdrawn_status_updates",
-        verbose_name="withdrawn by",
+        verbose_name=_("withdrawn by"),
         editable=False,
     )
     withdrawal_reason = models.TextField(
-        "reason for withdrawal",
+        _("reason for withdrawal"),
         blank=True,
         validators=[at_most(NOTE_MAX_LENGTH, "the reason")],
     )
     # A reporter, assessor or steward may ask stewards to look at an update
     # (it seems wrong, or duplicates another); it changes nothing in the record.
-    review_requested_at = models.DateTimeField("review requested at", null=True, blank=True)
+    review_requested_at = models.DateTimeField(_("review requested at"), null=True, blank=True)
     review_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="review_requests",
-        verbose_name="review requested by",
+        verbose_name=_("review requested by"),
     )
     review_note = models.TextField(
-        "why it needs review", blank=True, validators=[at_most(NOTE_MAX_LENGTH, "the note")]
+        _("why it needs review"), blank=True, validators=[at_most(NOTE_MAX_LENGTH, "the note")]
     )
 
     objects = StatusUpdateQuerySet.as_manager()
@@ -1470,7 +1471,7 @@ class StatusUpdate(models.Model):
     def request_review(self, by, note):
         note = (note or "").strip()
         if not note:
-            raise ValidationError({"review_note": "Say what looks wrong."})
+            raise ValidationError({"review_note": gettext("Say what looks wrong.")})
         check_length("review_note", note)
         self.review_requested_at = timezone.now()
         self.review_requested_by = by
@@ -1521,21 +1522,22 @@ class StatusUpdate(models.Model):
         errors = {}
         latest_allowed = latest_allowed_as_of()
         if self.as_of and self.as_of > latest_allowed:
-            errors["as_of"] = (
-                f"The date {self.as_of:%d %B %Y} is in the future; record what has "
-                "already happened."
-            )
+            errors["as_of"] = gettext(
+                "The date %(day)s is in the future; record what has already happened."
+            ) % {"day": date_format(self.as_of, "d F Y")}
         elif (
             self.as_of
             and (source := self.source_of_pledge()) is not None
             and self.as_of < source.date_adopted
         ):
-            errors["as_of"] = (
-                f"The date is before {source.short_title} was adopted "
-                f"({source.date_adopted:%d %B %Y})."
-            )
+            errors["as_of"] = gettext("The date is before %(source)s was adopted (%(day)s).") % {
+                "source": source.short_title,
+                "day": date_format(source.date_adopted, "d F Y"),
+            }
         if not self.evidence_url and not self.evidence_reference.strip():
-            errors["evidence_url"] = "Give the evidence: a web address, a document symbol, or both."
+            errors["evidence_url"] = gettext(
+                "Give the evidence: a web address, a document symbol, or both."
+            )
         # A withdrawn update no longer counts and keeps what it said; the rule
         # is about what the record asserts now.
         pledge = self.pledge_if_known() if self.status and not self.is_withdrawn else None

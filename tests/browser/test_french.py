@@ -1,0 +1,132 @@
+"""The French site in a real browser: the pages translated so far read in
+French with no English left outside the texts' own words (marked lang="en"),
+they stay accessible, and a French-speaking reporter can sign in and log an
+update without meeting English.
+
+Issue 21 is not finished: the pages still in English (dashboard, list,
+pledge, …) are not walked here yet; each joins FRENCH_PAGES when its
+template is translated."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.management import call_command
+
+from tests.browser.conftest import PASSWORD, make_reporter, submit, wait_for_path
+from tracker.models import Actor, Pledge, StatusUpdate
+
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
+
+FRENCH_PAGES = [
+    "/fr/accounts/login/",
+    "/fr/accounts/password_reset/",
+    "/fr/methodology/",
+]
+
+# Words a French sentence never uses and nearly every English one does
+# (not "on", "an" or "or", which are French words too).
+ENGLISH_WORDS = re.compile(
+    r"\b(the|and|of|with|your|you|is|are|this|that|for|from|has|have|not|no|"
+    r"to|in|by|was|were|be|it|its|sign|log|update|updates|pledge|pledges)\b",
+    re.IGNORECASE,
+)
+# The visible text outside the elements marked as another language (the
+# texts' quotes and titles) and outside code samples.
+VISIBLE_FRENCH_TEXT = """() => {
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!element || element.closest('script, style, code, [lang]:not([lang="fr"])')) continue;
+    if (!element.checkVisibility()) continue;
+    parts.push(node.textContent);
+  }
+  // Accessible names that are not text nodes: labels of navigation regions.
+  for (const element of document.querySelectorAll('[aria-label]')) {
+    if (!element.closest('[lang]:not([lang="fr"])')) parts.push(element.getAttribute('aria-label'));
+  }
+  // The product's name is a proper name.
+  return parts.join(' ').replaceAll('Pledge Tracker', '');
+}"""
+
+
+def english_left(page):
+    """Each English word left, with the words around it (to find it)."""
+    text = " ".join(page.evaluate(VISIBLE_FRENCH_TEXT).split())
+    return sorted(
+        {
+            text[max(match.start() - 40, 0) : match.end() + 40]
+            for match in ENGLISH_WORDS.finditer(text)
+        }
+    )
+
+
+def blocking_violations(page):
+    results = Axe().run(page)
+    return [v for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
+
+
+def test_the_french_pages_are_french_and_accessible(page):
+    problems = {}
+    for url in FRENCH_PAGES:
+        response = page.goto(url)
+        assert response.ok, url
+        assert page.locator("html").get_attribute("lang") == "fr"
+        found = {}
+        if words := english_left(page):
+            found["English"] = words
+        if violations := blocking_violations(page):
+            found["axe"] = [v["id"] for v in violations]
+        if found:
+            problems[url] = found
+    assert problems == {}
+
+
+def test_the_switcher_goes_to_the_english_twin_and_back(page):
+    page.goto("/fr/methodology/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
+    wait_for_path(page, "/methodology/")
+    assert page.locator("html").get_attribute("lang") == "en-GB"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Français").click()
+    wait_for_path(page, "/fr/methodology/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Méthodologie"
+
+
+def test_a_french_reporter_signs_in_and_logs_an_update(page):
+    call_command("loaddata", "parties", verbosity=0)
+    party = Actor.objects.get(slug="france")
+    reporter = make_reporter(party, username="reine")
+    pledge = Pledge.objects.applicable_to(party).commitments().order_by("ref").first()
+    assert pledge is not None
+
+    page.goto("/fr/accounts/login/")
+    page.get_by_label("Nom d’utilisateur").fill("reine")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    submit(page, page.get_by_role("button", name="Se connecter"))
+    wait_for_path(page, "/fr/reporting/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Vos comptes rendus"
+    assert english_left(page) == []
+
+    page.goto(f"/fr/pledges/{pledge.ref}/updates/new/")
+    assert english_left(page) == []
+    page.get_by_label("Statut").select_option(index=1)
+    submit(page, page.get_by_role("button", name="Enregistrer la mise à jour"))
+    # Refused: nothing saved, told so in French, and what was typed is kept.
+    assert (
+        page.get_by_role("alert")
+        .first.inner_text()
+        .startswith("La mise à jour n'a pas été enregistrée.")
+    )
+    assert english_left(page) == []
+    assert StatusUpdate.objects.filter(author=reporter).count() == 0
+
+    page.get_by_label("Résumé").fill("Rapport national présenté au Comité contre le terrorisme.")
+    page.get_by_label("Adresse de la source").fill("https://www.un.org/securitycouncil/ctc/")
+    page.get_by_label("Date de référence").fill("2004-06-30")
+    submit(page, page.get_by_role("button", name="Enregistrer la mise à jour"))
+    wait_for_path(page, f"/fr/pledges/{pledge.ref}/")
+    update = StatusUpdate.objects.get(author=reporter)
+    assert (update.pledge, update.actor) == (pledge, party)
