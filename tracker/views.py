@@ -35,6 +35,10 @@ from tracker.pagination import PledgePaginator, page_number
 from tracker.vocabulary import current as current_vocabulary
 
 PLEDGES_PER_PAGE = 25
+# The dashboard's latest events: how many, and how many of the newest updates
+# are read to find them (one document can update dozens of pledges at once).
+EVENTS_SHOWN = 10
+UPDATES_READ_FOR_EVENTS = 200
 # Other pledges listed under each of a pledge's instruments; the rest are a
 # link to the list filtered by the instrument.
 CITING_PLEDGES_SHOWN = 10
@@ -62,11 +66,14 @@ def dashboard_summary(filterset):
     updates = StatusUpdate.objects.entered_by(recorded_on).dated_between(end=day)
     stale = pledges.stale(today=day, column=columns["last_update"])
     return {
+        "scorecard": pledges.scorecard(columns["status"]),
         "theme_rows": presenters.theme_status_rows(pledges, columns["status"]),
         "source_rows": source_rows,
         "pledge_total": sum(row.total for row in source_rows),
         "context_total": sum(row.context_total for row in source_rows),
-        "latest_updates": list(updates.for_timeline()[:10]),
+        "latest_events": presenters.update_events(
+            updates.for_timeline()[:UPDATES_READ_FOR_EVENTS], shown=EVENTS_SHOWN
+        ),
         "stale_pledges": list(
             stale.defer(*SEARCH_FIELDS).most_neglected_first(columns["last_update"])[:10]
         ),
@@ -230,7 +237,12 @@ def source_detail(request, slug):
     return render(
         request,
         "tracker/source_detail.html",
-        {"source": source, "paragraphs": paragraphs, "pledge_total": len(pledges)},
+        {
+            "source": source,
+            "paragraphs": paragraphs,
+            "pledge_total": len(pledges),
+            "scorecard": source.pledges.scorecard(),
+        },
     )
 
 
