@@ -28,6 +28,21 @@ class RefConverter:
 
 register_converter(RefConverter, "ref")
 
+
+class CiteFormatConverter:
+    """The citation files: BibTeX, RIS and CSL-JSON (tracker/citations.py)."""
+
+    regex = "bib|ris|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CiteFormatConverter, "cite_format")
+
 handler403 = "tracker.views.permission_denied"
 
 # Self-service passwords with Django's auth views; the templates are the
@@ -88,9 +103,19 @@ urlpatterns = [
     path("pledges/<ref:ref>/", views.pledge_detail, name="pledge-detail"),
     path("pledges/<ref:ref>/updates/new/", views.update_create, name="update-create"),
     path("pledges/<ref:ref>/history/", views.pledge_history, name="pledge-history"),
+    path(
+        "pledges/<ref:ref>/cite.<cite_format:file_format>",
+        views.pledge_cite,
+        name="pledge-cite",
+    ),
     path("pledges/<ref:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
     path("updates/export.csv", exports.updates_csv, name="update-export-csv"),
     path("updates/<int:pk>/", views.update_permalink, name="update-detail"),
+    path(
+        "updates/<int:pk>/cite.<cite_format:file_format>",
+        views.update_cite,
+        name="update-cite",
+    ),
     path("updates/<int:pk>/review/", views.update_request_review, name="update-request-review"),
     path("updates/feed/", feeds.AllUpdatesFeed(), name="update-feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),

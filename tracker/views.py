@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from tracker import parties, presenters, trends
+from tracker import citations, parties, presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
 from tracker.filtersets import (
@@ -32,6 +32,7 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.pagination import PledgePaginator, page_number
+from tracker.paragraphs import numbers_printed
 from tracker.vocabulary import current as current_vocabulary
 
 PLEDGES_PER_PAGE = 25
@@ -142,11 +143,17 @@ def pledge_detail(request, ref):
     # Newest first, a page at a time: a pledge can gather hundreds of updates.
     timeline = Paginator(updates.for_timeline(), TIMELINE_PER_PAGE)
     page = timeline.get_page(page_number(request.GET.get("page")))
+    printed = paragraph_numbers_printed(pledge.source_id)
+    shown = list(page.object_list)
+    for update in shown:
+        update.citation = update_citation_of(request, update)
     context = {
         "pledge": pledge,
+        "numbers_printed": printed,
+        "citation": pledge_citation_of(request, pledge, printed),
         "status": pledge.status_choice,
         "page": page,
-        "updates": page.object_list,
+        "updates": shown,
         # The timeline counts down across pages: the newest update is number N.
         "timeline_start": timeline.count - page.start_index() + 1,
         "can_log_update": request.user.has_perm("tracker.log_update_on_pledge", pledge),
@@ -157,6 +164,40 @@ def pledge_detail(request, ref):
         "not_yet_adopted": not_yet_adopted,
     }
     return render(request, "tracker/pledge_detail.html", context)
+
+
+def paragraph_numbers_printed(source_pk):
+    """Whether the source prints its paragraph numbers (see
+    ``paragraphs.numbers_printed``): one query, cached with the data."""
+
+    def compute():
+        text = SourceDocument.objects.filter(pk=source_pk).values_list("text", flat=True).first()
+        return numbers_printed(text)
+
+    return cached("numbers-printed", compute, source_pk)
+
+
+def pledge_citation_of(request, pledge, printed):
+    return citations.pledge_citation(
+        pledge, request.build_absolute_uri(pledge.get_absolute_url()), printed
+    )
+
+
+def update_citation_of(request, update):
+    return citations.update_citation(update, request.build_absolute_uri(update.get_absolute_url()))
+
+
+def pledge_cite(request, ref, file_format):
+    """The pledge's citation as BibTeX, RIS or CSL-JSON."""
+    pledge = get_pledge(ref)
+    printed = paragraph_numbers_printed(pledge.source_id)
+    return citations.download(pledge_citation_of(request, pledge, printed), file_format)
+
+
+def update_cite(request, pk, file_format):
+    """An update's citation as BibTeX, RIS or CSL-JSON."""
+    update = get_object_or_404(StatusUpdate.objects.with_pledge().select_related("author"), pk=pk)
+    return citations.download(update_citation_of(request, update), file_format)
 
 
 def update_permalink(request, pk):
@@ -242,6 +283,7 @@ def source_detail(request, slug):
             "paragraphs": paragraphs,
             "pledge_total": len(pledges),
             "scorecard": source.pledges.scorecard(),
+            "numbers_printed": numbers_printed(source.text),
         },
     )
 
