@@ -38,8 +38,10 @@ def read_streamed_csv(response):
     """The rows of a streamed CSV response, as dicts."""
     assert response.status_code == 200
     assert response.streaming is True
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(body, newline="")))
+    body = b"".join(response.streaming_content)
+    # Every CSV starts with a UTF-8 byte-order mark, for Excel (issue 19).
+    assert body.startswith(b"\xef\xbb\xbf"), body[:20]
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 def pledge_admin_data(pledge, **changes):

@@ -57,14 +57,17 @@ def test_queries_do_not_grow_with_the_pledges(client, django_assert_num_queries)
     _, (large, _), _ = text_with_parties(pledge_count=60)
     for party in (small, large):
         # actor, memberships, count, scorecard, page of pledges, cells, feed
-        with django_assert_num_queries(7):
+        # +1: the footer lists the sources from the database (issue 19).
+        with django_assert_num_queries(8):
             assert client.get(f"/parties/{party.slug}/").status_code == 200
 
 
 def test_csv_lists_every_applicable_pledge_with_its_cell(client):
     source, (first, _), pledges = text_with_parties()
     response = client.get(f"/parties/{first.slug}/export.csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert [row["ref"] for row in rows] == [p.ref for p in pledges]
     assert rows[1]["status"] == "contested"
     assert rows[1]["self_report_status"] == "complete"

@@ -3,14 +3,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter, reverse_lazy
 
-from tracker import exports, feeds, views
+from tracker import exports, feeds, plumbing, views
 from tracker.api import legacy
 from tracker.api import views as api_views
 from tracker.api.v1 import api as api_v1
 from tracker.forms import SignInForm
 from tracker.models import REF_PATTERN
+from tracker.sitemaps import SITEMAPS
 
 
 class RefConverter:
@@ -145,4 +147,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     *password_urls,
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", plumbing.robots_txt, name="robots-txt"),
+    path("healthz", plumbing.healthz, name="healthz"),
 ]
