@@ -244,7 +244,10 @@ def test_facet_counts_are_shown_beside_the_options(client, world):
     assert 'id="theme-human-rights" checked' not in response.text
     theme_counts = facet(response, "theme")
     assert theme_counts == {"human-rights": 1, "organized-crime": 1}
-    assert 'aria-label="1 pledge"' in response.text and "1 pledges" not in response.text
+    # The count's unit in words for screen readers, as text (an aria-label on
+    # a plain span is invalid HTML: issue 19).
+    assert '1<span class="visually-hidden"> pledge</span>' in response.text
+    assert "> pledges</span>" not in response.text.split('id="theme-human-rights"')[1][:300]
 
 
 def test_the_state_is_kept_in_the_form_and_chips(client, world):
