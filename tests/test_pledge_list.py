@@ -247,6 +247,8 @@ def test_facet_counts_are_shown_beside_the_options(client, world):
     # The count's unit in words for screen readers, as text (an aria-label on
     # a plain span is invalid HTML: issue 19).
     assert '1<span class="visually-hidden"> pledge</span>' in response.text
+    options = sum(len(response.context["facets"][name]) for name in ("theme", "status", "source"))
+    assert response.text.count('<span class="count">') == options  # one count per option
     assert "> pledges</span>" not in response.text.split('id="theme-human-rights"')[1][:300]
 
 
