@@ -93,6 +93,7 @@ def test_at_360_pixels_the_first_result_shows_without_scrolling(page):
         page.goto(url)
         assert page.evaluate("window.scrollY") == 0
         top = first_result_top(page)
+        print(f"360x{PHONE['height']} {url}: first result's top at {top:.0f}px")
         assert top < PHONE["height"] - 40, f"{url}: the first result starts at {top}px"
         # The filters are folded behind a summary that says how many apply.
         summary = page.locator(".filter-summary")
