@@ -3,8 +3,10 @@
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,8 +38,10 @@ def read_streamed_csv(response):
     """The rows of a streamed CSV response, as dicts."""
     assert response.status_code == 200
     assert response.streaming is True
-    body = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(body, newline="")))
+    body = b"".join(response.streaming_content)
+    # Every CSV starts with a UTF-8 byte-order mark, for Excel (issue 19).
+    assert body.startswith(b"\xef\xbb\xbf"), body[:20]
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
 
 
 def pledge_admin_data(pledge, **changes):
@@ -110,3 +114,57 @@ def skip_unless_postgresql():
             "Real concurrent transactions need PostgreSQL's row locks; SQLite serialises "
             "writers. Run with DATABASE_URL=postgres://... (CI does)."
         )
+
+
+class _ElementText(HTMLParser):
+    """The text of the first element matching ``tag`` (or any tag) with
+    ``attribute`` equal to ``value`` (``class`` matches one of its classes)."""
+
+    VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area"}
+
+    def __init__(self, tag, attribute, value):
+        super().__init__()
+        self.tag, self.attribute, self.value = tag, attribute, value
+        self.depth = 0
+        self.parts = []
+        self.found = False
+
+    def matches(self, tag, attrs):
+        if self.tag and tag != self.tag:
+            return False
+        actual = dict(attrs).get(self.attribute)
+        if actual is None:
+            return False
+        return self.value in actual.split() if self.attribute == "class" else actual == self.value
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth:
+            self.depth += 1
+        elif not self.found and self.matches(tag, attrs):
+            self.found, self.depth = True, 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def html_text(response, selector):
+    """The whitespace-collapsed text of the first element of ``response``
+    matching ``selector``: ``.class``, or ``tag[attribute="value"]``."""
+    match = re.fullmatch(
+        r'(?:\.(?P<cls>[\w-]+))|(?P<tag>\w*)\[(?P<attr>[\w-]+)="(?P<val>[^"]*)"\]', selector
+    )
+    assert match, f"unsupported selector {selector!r}"
+    if match["cls"]:
+        parser = _ElementText(None, "class", match["cls"])
+    else:
+        parser = _ElementText(match["tag"] or None, match["attr"], match["val"])
+    parser.feed(response.content.decode())
+    assert parser.found, f"nothing matches {selector!r}"
+    return " ".join("".join(parser.parts).split())

@@ -558,3 +558,47 @@ def test_two_stewards_importing_overlapping_files_at_once_both_land_on_postgresq
     for pledge in Pledge.objects.as_of():  # the one status rule, today
         assert pledge.current_status == pledge.status_on
         assert pledge.latest_update_id == pledge.latest_update_on_id
+
+
+def test_every_reason_of_a_bad_update_row_is_given_at_once(steward, client):
+    """Unknown status, bad date and unknown actor on one row: all three."""
+    client.force_login(steward)
+    row = dict(zip(UPDATE_HEADERS, GOOD_UPDATE, strict=True)) | {
+        "status": "finished",
+        "as_of": "2005-13-45",
+        "actor": "nobody",
+    }
+    response = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, list(row.values())))
+    reasons = row_errors(response)[1]
+    assert "“finished” is not a status" in reasons
+    assert "“2005-13-45” is not a date" in reasons
+    assert "There is no actor “nobody”." in reasons
+
+
+def test_every_reason_of_a_bad_pledge_row_is_given_at_once(steward, client):
+    """Unknown theme and a paragraph that is no number, on one row: both."""
+    client.force_login(steward)
+    row = dict(zip(PLEDGE_HEADERS, GOOD_PLEDGE, strict=True)) | {
+        "themes": "no-such-theme",
+        "paragraph": "third",
+        "source": "atlantis",
+    }
+    response = dry_run(client, "pledge", csv_file(PLEDGE_HEADERS, list(row.values())))
+    reasons = row_errors(response)[1]
+    assert "Unknown theme: “no-such-theme”." in reasons
+    assert "There is no source" in reasons
+    assert "“third” is not a paragraph number; write a whole number." in reasons
+
+
+def test_the_reasons_are_on_the_page_in_words_not_in_a_tooltip(steward, client):
+    client.force_login(steward)
+    row = dict(zip(UPDATE_HEADERS, GOOD_UPDATE, strict=True)) | {
+        "status": "finished",
+        "as_of": "2005-13-45",
+    }
+    response = dry_run(client, "statusupdate", csv_file(UPDATE_HEADERS, list(row.values())))
+    page = response.content.decode()
+    start = page.index('<table class="import-errors">')
+    table = page[start : page.index("</table>", start)]
+    assert "“finished” is not a status" in table and "is not a date" in table
+    assert "title=" not in table and "validation-error-container" not in table

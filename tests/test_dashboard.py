@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import make_pledge, make_source, make_theme, make_update, populate
+from tests.helpers import html_text
 from tracker.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -24,8 +25,44 @@ def test_it_draws_a_bar_per_theme_with_segments_per_status(client):
         Status.NO_INFORMATION: 50.0,
         Status.COMPLETE: 50.0,
     }
-    assert 'aria-label="Human rights: 1 no information, 1 complete"' in response.text
+    # Each segment's count in words beside the bar (issue 19): no hover needed.
+    counts = html_text(response, 'ul[aria-label="Human rights, by status"]')
+    assert counts == "No information 1 Complete 1"
     assert "<svg" in response.text and "<script" not in response.text
+
+
+def test_the_headline_figures_count_commitments_by_the_one_rule(client):
+    from tracker.models import StatementKind
+
+    for status in (Status.COMPLETE, Status.ONGOING, Status.STALLED, Status.NOT_STARTED):
+        make_update(make_pledge(), status=status)
+    make_pledge()  # no information
+    make_pledge(statement_kind=StatementKind.CONTEXT, commitment_type="")
+    response = client.get("/")
+    card = response.context["scorecard"]
+    assert (card.commitments, card.with_progress, card.complete, card.stalled) == (5, 2, 1, 1)
+    assert card.no_information == 1 and card.progress_share == 40
+    assert (
+        "Of the 5 commitments in the texts followed, 2 (40%) have documented progress, "
+        "1 of them complete; 1 is stalled and 1 has no information."
+    ) in html_text(response, ".headline")
+    assert 'href="/methodology/#scorecard"' in response.text
+
+
+def test_one_document_that_updated_several_pledges_is_one_event(client):
+    first, second = make_pledge(ref="e-1.1"), make_pledge(ref="e-1.2")
+    for pledge in (second, first):
+        make_update(pledge, as_of=date(2006, 5, 1), evidence_url="https://example.org/report")
+    make_update(first, as_of=date(2006, 5, 1), evidence_url="https://example.org/other")
+    response = client.get("/")
+    events = response.context["latest_events"]
+    assert [len(event.updates) for event in events] == [2, 1] or [
+        len(event.updates) for event in events
+    ] == [1, 2]
+    grouped = next(event for event in events if len(event.updates) == 2)
+    assert [update.pledge.ref for update in grouped.updates] == ["e-1.1", "e-1.2"]
+    assert response.text.count('href="https://example.org/report"') == 1
+    assert "2 pledges" in response.text
 
 
 def test_it_totals_pledges_per_source(client):
@@ -71,7 +108,8 @@ def test_query_count_does_not_grow_with_the_data(
     client, django_assert_max_num_queries, pledge_count
 ):
     populate(pledge_count)
-    with django_assert_max_num_queries(7):
+    # 9 (issue 19): the headline figures, and the footer's sources.
+    with django_assert_max_num_queries(9):
         response = client.get("/")
     assert response.status_code == 200
 

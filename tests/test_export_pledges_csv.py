@@ -65,8 +65,17 @@ def test_it_is_a_dated_attachment(client):
 
 def test_the_header_names_every_column(client):
     make_pledge()
-    body = b"".join(client.get(URL).streaming_content).decode()
-    assert body.splitlines()[0].split(",") == COLUMNS
+    body = b"".join(client.get(URL).streaming_content)
+    # A UTF-8 byte-order mark first, so Excel reads the accents (issue 19).
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert body.decode("utf-8-sig").splitlines()[0].split(",") == COLUMNS
+
+
+def test_excel_reads_the_accents_and_the_bom_appears_once(client):
+    make_pledge(title="Côte d’Ivoire’s pledge")
+    body = b"".join(client.get(URL).streaming_content)
+    assert body.count("\ufeff".encode()) == 1
+    assert "Côte d’Ivoire’s pledge" in body.decode("utf-8-sig")
 
 
 def test_it_gives_every_column(client):
@@ -276,7 +285,7 @@ def test_batches_and_chunks_keep_every_row_and_its_tags(
         response = client.get(URL)
         chunks = list(response.streaming_content)
     assert len(chunks) == 1 + 8  # the header, then ceil(23 / 3) chunks of rows
-    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))
     assert {row["ref"]: row["themes"] for row in rows} == expected
     assert len(rows) == 23
 

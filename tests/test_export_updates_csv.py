@@ -52,8 +52,9 @@ def test_it_is_a_dated_attachment(client):
 
 
 def test_the_header_names_every_column(client):
-    body = b"".join(client.get(URL).streaming_content).decode()
-    assert body.splitlines() == [",".join(COLUMNS)]
+    body = b"".join(client.get(URL).streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # for Excel (issue 19)
+    assert body.decode("utf-8-sig").splitlines() == [",".join(COLUMNS)]
 
 
 def test_it_gives_every_column(client):

@@ -231,3 +231,16 @@ def test_the_methodology_reads_in_french_with_the_texts_titles_kept(client):
             assert escape(str(status.definition)) in text
     # A source's title is the text's own: shown as it is, marked as English.
     assert f'lang="en">{source.title}</a>' in text
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_each_page_in_both_languages(client):
+    from tests.factories import make_pledge
+
+    pledge = make_pledge()
+    text = client.get("/sitemap.xml").text
+    assert f"<loc>http://testserver/pledges/{pledge.ref}/</loc>" in text
+    assert f"<loc>http://testserver/fr/pledges/{pledge.ref}/</loc>" in text
+    twin = f'hreflang="fr" href="http://testserver/fr/pledges/{pledge.ref}/"'
+    assert twin in text
+    assert 'hreflang="x-default" href="http://testserver/methodology/"' in text

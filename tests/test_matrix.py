@@ -74,15 +74,16 @@ def test_the_number_of_queries_does_not_grow_with_the_matrix(client, django_asse
     for pledge in pledges[2:]:
         pledge.applies_to.set(parties[:3])
     for source in (small, large):
-        # vocabulary, source, parties, count, page of pledges, narrowing, cells
-        with django_assert_num_queries(7):
+        # vocabulary, source, parties, count, page of pledges, narrowing, cells,
+        # and the footer's sources (issue 19)
+        with django_assert_num_queries(8):
             assert matrix(client, source=source.slug).status_code == 200
 
 
 def test_csv_has_one_column_per_party_and_every_cell_in_words(client):
     source, (first, second), pledges = text_with_parties()
     response = client.get("/matrix/export.csv", {"source": source.slug})
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0] == ["ref", "title", first.slug, second.slug]
     by_ref = {row[0]: row for row in rows[1:]}
     assert by_ref[pledges[0].ref][2:] == ["Limited", "No information"]

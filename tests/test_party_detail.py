@@ -8,6 +8,7 @@ import io
 import pytest
 
 from tests.factories import make_actor
+from tests.helpers import html_text
 from tests.party_helpers import text_with_parties
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +16,14 @@ pytestmark = pytest.mark.django_db
 
 def test_the_page_shows_membership_scorecard_and_both_sides(client):
     source, (first, _), pledges = text_with_parties()
-    text = client.get(f"/parties/{first.slug}/").text
+    response = client.get(f"/parties/{first.slug}/")
+    text = response.text
     assert first.name in text and source.title in text
     assert "https://www.example.org/members" in text  # membership evidence
     # 3 pledges apply; one limited (progress), one contested, one without information
-    assert "1 of the 3 pledges that apply to" in text and "(33%)" in text
+    assert f"Of the 3 commitments that apply to {first.name}, 1 (33%) has documented" in html_text(
+        response, ".headline"
+    )
     assert "Complete, as of 1 January 2006" in text  # the self-report
     assert "Not started, as of 13 April 2005" in text  # the assessment beside it
     assert "Contested" in text
@@ -28,15 +32,19 @@ def test_the_page_shows_membership_scorecard_and_both_sides(client):
 def test_a_party_without_any_information_gets_zero_progress_and_gaps(client):
     source, (_, second), _ = text_with_parties()
     text = client.get(f"/parties/{second.slug}/").text
-    assert "0 of the 3 pledges" in text and text.count("No information") >= 3
+    assert (
+        "Of the 3 commitments that apply to" in text
+        and "0 (0%) have" in text
+        and text.count("No information") >= 3
+    )
     assert f"Nothing has been recorded about {second.name} yet." in text
 
 
 def test_narrowing_removes_the_pledge_from_the_other_parties_page(client):
     source, (first, second), pledges = text_with_parties()
     pledges[0].applies_to.set([second])
-    assert "of the 2 pledges" in client.get(f"/parties/{first.slug}/").text
-    assert "of the 3 pledges" in client.get(f"/parties/{second.slug}/").text
+    assert "Of the 2 commitments" in client.get(f"/parties/{first.slug}/").text
+    assert "Of the 3 commitments" in client.get(f"/parties/{second.slug}/").text
 
 
 def test_an_actor_that_is_no_party_is_a_404(client):
@@ -49,14 +57,17 @@ def test_queries_do_not_grow_with_the_pledges(client, django_assert_num_queries)
     _, (large, _), _ = text_with_parties(pledge_count=60)
     for party in (small, large):
         # actor, memberships, count, scorecard, page of pledges, cells, feed
-        with django_assert_num_queries(7):
+        # +1: the footer lists the sources from the database (issue 19).
+        with django_assert_num_queries(8):
             assert client.get(f"/parties/{party.slug}/").status_code == 200
 
 
 def test_csv_lists_every_applicable_pledge_with_its_cell(client):
     source, (first, _), pledges = text_with_parties()
     response = client.get(f"/parties/{first.slug}/export.csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(
+        csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")))
+    )
     assert [row["ref"] for row in rows] == [p.ref for p in pledges]
     assert rows[1]["status"] == "contested"
     assert rows[1]["self_report_status"] == "complete"

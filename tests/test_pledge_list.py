@@ -244,7 +244,12 @@ def test_facet_counts_are_shown_beside_the_options(client, world):
     assert 'id="theme-human-rights" checked' not in response.text
     theme_counts = facet(response, "theme")
     assert theme_counts == {"human-rights": 1, "organized-crime": 1}
-    assert 'aria-label="1 pledge"' in response.text and "1 pledges" not in response.text
+    # The count's unit in words for screen readers, as text (an aria-label on
+    # a plain span is invalid HTML: issue 19).
+    assert '1<span class="visually-hidden"> pledge</span>' in response.text
+    options = sum(len(response.context["facets"][name]) for name in ("theme", "status", "source"))
+    assert response.text.count('<span class="count">') == options  # one count per option
+    assert "> pledges</span>" not in response.text.split('id="theme-human-rights"')[1][:300]
 
 
 def test_the_state_is_kept_in_the_form_and_chips(client, world):
@@ -325,7 +330,8 @@ def test_query_count_does_not_grow_with_the_data(
     # The vocabulary (validation and every option list), three facets (the
     # status facet gives the count), the page's ids, its rows and their
     # themes: 7, whatever the number of pledges.
-    with django_assert_max_num_queries(7):
+    # +1: the footer lists the sources from the database (issue 19).
+    with django_assert_max_num_queries(8):
         response = client.get(f"{URL}?theme={theme}&status=complete&status=ongoing&q=pledge")
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 0

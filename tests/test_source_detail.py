@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import make_pledge, make_source, make_update, populate
+from tests.helpers import html_text
 from tracker.models import Paragraph, Pledge, SourceDocument, Status
 from tracker.quotes import quote_pattern
 
@@ -91,6 +92,19 @@ def test_query_count_does_not_grow_with_the_data(
 ):
     data = populate(pledge_count)
     assert Pledge.objects.filter(source=data["sources"][0]).exists()
-    with django_assert_max_num_queries(3):
+    # 5 (issue 19): the headline figures, and the footer's sources.
+    with django_assert_max_num_queries(5):
         response = client.get(data["sources"][0].get_absolute_url())
     assert response.status_code == 200
+
+
+def test_the_text_opens_with_its_headline_figures(client):
+    source = make_source()
+    make_update(make_pledge(source=source), status=Status.COMPLETE)
+    make_pledge(source=source)
+    make_pledge()  # another text's
+    response = client.get(source.get_absolute_url())
+    assert response.context["scorecard"].commitments == 2
+    assert "Of the 2 commitments in this text, 1 (50%) has documented progress" in html_text(
+        response, ".headline"
+    )

@@ -252,3 +252,17 @@ def connect():
                 sender=field.remote_field.through,
                 dispatch_uid=f"{uid}-{field.name}",
             )
+
+
+def cache_configured():
+    """Whether a shared cache is configured at all (REDIS_URL)."""
+    return "DummyCache" not in settings.CACHES["default"]["BACKEND"]
+
+
+def cache_answers():
+    """Whether the shared cache answers now: False when none is configured,
+    when this process is resting after an error, or when a read fails (which
+    starts such a rest, as any failed call does). Never raises."""
+    if not cache_configured() or health.resting():
+        return False
+    return cache_call("get", DATA_VERSION_KEY, default=MISSING) is not MISSING

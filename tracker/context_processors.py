@@ -2,9 +2,11 @@
 
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from tracker.models import Status
+from tracker.caching import cached
+from tracker.models import SourceDocument, Status
 
 
 def status_vocabulary(request):
@@ -40,3 +42,18 @@ def languages(request):
             for code, name in settings.LANGUAGES
         ],
     }
+
+
+def footer_sources(request):
+    """The texts the site follows, for the footer: from the database, so a
+    new declaration appears there when a steward adds it. Lazy (a response
+    without the footer runs no query) and cached with the data."""
+
+    def load():
+        return list(
+            SourceDocument.objects.without_text().values(
+                "slug", "title", "short_title", "date_adopted", "url", "document_symbol"
+            )
+        )
+
+    return {"footer_sources": SimpleLazyObject(lambda: cached("footer-sources", load))}

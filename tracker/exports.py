@@ -71,6 +71,9 @@ UPDATE_CSV_COLUMNS = [
 ]
 
 
+UTF8_BOM = "\ufeff"
+
+
 def csv_response(rows, columns, basename):
     """Stream ``rows`` (iterables of cell values) under a header row as an
     attachment named after today's date."""
@@ -84,8 +87,12 @@ def csv_response(rows, columns, basename):
         return text
 
     def lines():
+        # A byte-order mark first: Excel reads a CSV without one in the
+        # machine's legacy code page, and "Côte d’Ivoire" comes out garbled.
+        # Python's "utf-8-sig", pandas and R skip it. (JSON and NDJSON carry
+        # none: RFC 8259 forbids it.)
         writer.writerow(columns)
-        yield flush()
+        yield UTF8_BOM + flush()
         # Rows go out in chunks, each formatted by csv's C loop (writerows):
         # one write to the socket per row cost more than formatting the row.
         for chunk in batched(rows, CSV_ROWS_PER_WRITE):

@@ -18,6 +18,7 @@ refresh is one indexed query.
 """
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
@@ -165,14 +166,14 @@ STATUS_DEFINITIONS = {
 
 # Colours for charts and badges; each passes WCAG AA (4.5:1) against white text.
 STATUS_COLOURS = {
-    Status.NO_INFORMATION: "#5f6368",
-    Status.NOT_STARTED: "#9b1c1c",
-    Status.LIMITED: "#a14a00",
-    Status.SUBSTANTIAL: "#1d6f42",
-    Status.COMPLETE: "#0b5394",
-    Status.ONGOING: "#2f6b6b",
-    Status.STALLED: "#6b2d75",
-    Status.SUPERSEDED: "#4a4a4a",
+    Status.NO_INFORMATION: "#6e767e",
+    Status.NOT_STARTED: "#731208",
+    Status.LIMITED: "#b9400b",
+    Status.SUBSTANTIAL: "#3b8259",
+    Status.COMPLETE: "#1a77b8",
+    Status.ONGOING: "#3c4a60",
+    Status.STALLED: "#3100be",
+    Status.SUPERSEDED: "#1e2223",
 }
 
 
@@ -671,6 +672,10 @@ class PledgeQuerySet(models.QuerySet):
         for status, context, n in rows:
             counts[CONTEXT_COUNT if context else status] += n
         return counts
+
+    def scorecard(self, column="current_status"):
+        """The headline figures of these pledges (``Scorecard``): one query."""
+        return Scorecard(self.status_counts(column))
 
     def as_of(self, day=None, recorded_on=None):
         """THE status rule, on any day: the pledges as they stood on ``day``,
@@ -1570,9 +1575,64 @@ CELL_STATUS_DEFINITIONS = {
     "both are shown.",
 }
 CELL_STATUS_COLOURS = {**STATUS_COLOURS, CONTESTED: "#8a1538"}
-# Statuses that count as documented progress in a party's scorecard. A
+# Statuses that count as documented progress, in every scorecard. A
 # contested cell does not count: its evidence disagrees.
-PROGRESS_STATUSES = (Status.LIMITED, Status.SUBSTANTIAL, Status.COMPLETE, Status.ONGOING)
+PROGRESS_STATUSES = tuple(Status.with_progress())
+
+
+@dataclass
+class Scorecard:
+    """THE headline rule, stated once: the numbers a journalist can quote for
+    any set of commitments (every pledge, a source's, a theme's, a party's).
+    ``counts`` is ``{status: number}`` as ``status_counts()`` gives it (or a
+    party's cell statuses); passages of context (``CONTEXT_COUNT``) are never
+    counted, and a contested cell is neither progress nor stalled."""
+
+    counts: dict
+
+    @property
+    def commitments(self):
+        return sum(n for status, n in self.counts.items() if status != CONTEXT_COUNT)
+
+    @property
+    def with_progress(self):
+        return sum(self.counts.get(status, 0) for status in PROGRESS_STATUSES)
+
+    @property
+    def complete(self):
+        return self.counts.get(Status.COMPLETE, 0)
+
+    @property
+    def stalled(self):
+        return self.counts.get(Status.STALLED, 0)
+
+    @property
+    def no_information(self):
+        return self.counts.get(Status.NO_INFORMATION, 0)
+
+    def share(self, number):
+        """``number`` as a whole percentage of the commitments (None if none)."""
+        return round(100 * number / self.commitments) if self.commitments else None
+
+    @property
+    def progress_share(self):
+        return self.share(self.with_progress)
+
+    @property
+    def figures(self):
+        """The five headline figures in display order, for templates."""
+        return [
+            ("commitments", "Commitments", self.commitments, None),
+            ("with-progress", "With documented progress", self.with_progress, self.progress_share),
+            ("complete", "Complete", self.complete, self.share(self.complete)),
+            ("stalled", "Stalled", self.stalled, self.share(self.stalled)),
+            (
+                "no-information",
+                "No information",
+                self.no_information,
+                self.share(self.no_information),
+            ),
+        ]
 
 
 def cell_status(self_status, assessed_status):

@@ -92,6 +92,18 @@ def split_paragraphs(text, style, first_paragraph_starts=""):
     raise ValueError(f"Unknown split style {style!r}.")
 
 
+def numbers_printed(text):
+    """Whether ``text`` prints its paragraph numbers ("1. … 2. …"), so that a
+    paragraph's number is the text's own; otherwise the tracker assigned the
+    numbers, in reading order, and every page that shows one says so. The
+    same test that offers a re-split its style (tracker/admin/forms.py)."""
+    try:
+        _split_numbered((text or "").replace("\r\n", "\n").replace("\r", "\n"))
+    except SplitError:
+        return False
+    return True
+
+
 def is_decoration(line):
     return bool(line.strip()) and not any(ch.isalnum() for ch in line)
 

@@ -16,11 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from tracker import models
 from tracker.models import (
     CELL_STATUS_DEFINITIONS,
     CELL_STATUS_LABELS,
     CONTESTED,
-    PROGRESS_STATUSES,
     SEARCH_FIELDS,
     STALE_AFTER,
     Actor,
@@ -283,10 +283,13 @@ def memberships_of(actor):
     )
 
 
-@dataclass
-class Scorecard:
-    applicable: int
-    counts: dict  # cell status -> number of applicable pledges
+class Scorecard(models.Scorecard):
+    """A party's scorecard: the one headline rule (``models.Scorecard``) over
+    its cells' statuses, every applicable pledge counted (``applicable``)."""
+
+    @property
+    def applicable(self):
+        return self.commitments
 
     @property
     def rows(self):
@@ -300,15 +303,6 @@ class Scorecard:
             for status, count in self.counts.items()
         ]
 
-    @property
-    def with_progress(self):
-        return sum(self.counts[status] for status in PROGRESS_STATUSES)
-
-    @property
-    def progress_share(self):
-        """Share of the applicable pledges with documented progress, in percent."""
-        return round(100 * self.with_progress / self.applicable) if self.applicable else None
-
 
 def scorecard(actor, applicable):
     """Counts by cell status over the pledges that apply to ``actor``; pledges
@@ -318,7 +312,7 @@ def scorecard(actor, applicable):
         actor=actor, pledge__in=applicable.values("pk")
     ).status_counts()
     counts[Status.NO_INFORMATION] += total - sum(counts.values())
-    return Scorecard(total, counts)
+    return Scorecard(counts)
 
 
 def party_pledge_rows(actor, pledges):

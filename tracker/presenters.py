@@ -22,6 +22,7 @@ from tracker.models import (
     CommitmentType,
     Instrument,
     Pledge,
+    Scorecard,
     SourceDocument,
     StatementKind,
     Status,
@@ -65,6 +66,10 @@ class ChartRow:
     @property
     def total(self):
         return self.bar.total
+
+    @property
+    def scorecard(self):
+        return Scorecard(self.bar.counts)
 
 
 def theme_status_rows(pledges=None, column="current_status"):
@@ -547,3 +552,43 @@ def methodology_summary():
         "sources": list(SourceDocument.objects.without_text()),
         "record_total": record.count(),
     }
+
+
+@dataclass
+class UpdateEvent:
+    """One event of the record: the updates that one document (the same
+    evidence) brought on one day, to one or several pledges."""
+
+    as_of: object
+    evidence_url: str
+    evidence_reference: str
+    updates: list = field(default_factory=list)
+
+    @property
+    def statuses(self):
+        """The distinct statuses the event recorded, in vocabulary order."""
+        seen = {update.status for update in self.updates}
+        return [status for status in Status if status in seen]
+
+
+def event_key(update):
+    """Which event an update belongs to: its day and its document, named by
+    URL or, without one, by its reference (case and spacing ignored)."""
+    document = update.evidence_url.strip() or " ".join(update.evidence_reference.lower().split())
+    return update.as_of, document
+
+
+def update_events(updates, shown):
+    """The newest ``shown`` events among ``updates`` (newest first, already
+    limited: one query), each listing its updates in reading order."""
+    events = {}
+    for update in updates:
+        key = event_key(update)
+        if key not in events:
+            if len(events) == shown:
+                break
+            events[key] = UpdateEvent(update.as_of, update.evidence_url, update.evidence_reference)
+        events[key].updates.append(update)
+    for event in events.values():
+        event.updates.sort(key=lambda update: update.pledge.ref)
+    return list(events.values())

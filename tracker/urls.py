@@ -4,14 +4,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter, reverse_lazy
 
-from tracker import exports, feeds, views
+from tracker import exports, feeds, plumbing, views
 from tracker.api import legacy
 from tracker.api import views as api_views
 from tracker.api.v1 import api as api_v1
 from tracker.forms import SignInForm
 from tracker.models import REF_PATTERN
+from tracker.sitemaps import SITEMAPS
 
 
 class RefConverter:
@@ -28,6 +30,21 @@ class RefConverter:
 
 
 register_converter(RefConverter, "ref")
+
+
+class CiteFormatConverter:
+    """The citation files: BibTeX, RIS and CSL-JSON (tracker/citations.py)."""
+
+    regex = "bib|ris|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(CiteFormatConverter, "cite_format")
 
 handler403 = "tracker.views.permission_denied"
 
@@ -88,6 +105,10 @@ password_urls = [
 urlpatterns = [
     path("api/pledges/", legacy.pledges, name="api-pledge-list"),
     path("api/v1/", api_v1.urls),
+    # For robots and operators: one address each, whatever the language.
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", plumbing.robots_txt, name="robots-txt"),
+    path("healthz", plumbing.healthz, name="healthz"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.dashboard, name="dashboard"),
@@ -96,9 +117,19 @@ urlpatterns += i18n_patterns(
     path("pledges/<ref:ref>/", views.pledge_detail, name="pledge-detail"),
     path("pledges/<ref:ref>/updates/new/", views.update_create, name="update-create"),
     path("pledges/<ref:ref>/history/", views.pledge_history, name="pledge-history"),
+    path(
+        "pledges/<ref:ref>/cite.<cite_format:file_format>",
+        views.pledge_cite,
+        name="pledge-cite",
+    ),
     path("pledges/<ref:ref>/feed/", feeds.PledgeUpdatesFeed(), name="pledge-feed"),
     path("updates/export.csv", exports.updates_csv, name="update-export-csv"),
     path("updates/<int:pk>/", views.update_permalink, name="update-detail"),
+    path(
+        "updates/<int:pk>/cite.<cite_format:file_format>",
+        views.update_cite,
+        name="update-cite",
+    ),
     path("updates/<int:pk>/review/", views.update_request_review, name="update-request-review"),
     path("updates/feed/", feeds.AllUpdatesFeed(), name="update-feed"),
     path("sources/<slug:slug>/", views.source_detail, name="source-detail"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from tracker import parties, presenters, trends
+from tracker import citations, parties, presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
 from tracker.caching import cached, cached_page
 from tracker.filtersets import (
@@ -32,9 +32,14 @@ from tracker.models import (
     StatusUpdate,
 )
 from tracker.pagination import PledgePaginator, page_number
+from tracker.paragraphs import numbers_printed
 from tracker.vocabulary import current as current_vocabulary
 
 PLEDGES_PER_PAGE = 25
+# The dashboard's latest events: how many, and how many of the newest updates
+# are read to find them (one document can update dozens of pledges at once).
+EVENTS_SHOWN = 10
+UPDATES_READ_FOR_EVENTS = 200
 # Other pledges listed under each of a pledge's instruments; the rest are a
 # link to the list filtered by the instrument.
 CITING_PLEDGES_SHOWN = 10
@@ -62,11 +67,14 @@ def dashboard_summary(filterset):
     updates = StatusUpdate.objects.entered_by(recorded_on).dated_between(end=day)
     stale = pledges.stale(today=day, column=columns["last_update"])
     return {
+        "scorecard": pledges.scorecard(columns["status"]),
         "theme_rows": presenters.theme_status_rows(pledges, columns["status"]),
         "source_rows": source_rows,
         "pledge_total": sum(row.total for row in source_rows),
         "context_total": sum(row.context_total for row in source_rows),
-        "latest_updates": list(updates.for_timeline()[:10]),
+        "latest_events": presenters.update_events(
+            updates.for_timeline()[:UPDATES_READ_FOR_EVENTS], shown=EVENTS_SHOWN
+        ),
         "stale_pledges": list(
             stale.defer(*SEARCH_FIELDS).most_neglected_first(columns["last_update"])[:10]
         ),
@@ -135,11 +143,17 @@ def pledge_detail(request, ref):
     # Newest first, a page at a time: a pledge can gather hundreds of updates.
     timeline = Paginator(updates.for_timeline(), TIMELINE_PER_PAGE)
     page = timeline.get_page(page_number(request.GET.get("page")))
+    printed = paragraph_numbers_printed(pledge.source_id)
+    shown = list(page.object_list)
+    for update in shown:
+        update.citation = update_citation_of(request, update)
     context = {
         "pledge": pledge,
+        "numbers_printed": printed,
+        "citation": pledge_citation_of(request, pledge, printed),
         "status": pledge.status_choice,
         "page": page,
-        "updates": page.object_list,
+        "updates": shown,
         # The timeline counts down across pages: the newest update is number N.
         "timeline_start": timeline.count - page.start_index() + 1,
         "can_log_update": request.user.has_perm("tracker.log_update_on_pledge", pledge),
@@ -150,6 +164,40 @@ def pledge_detail(request, ref):
         "not_yet_adopted": not_yet_adopted,
     }
     return render(request, "tracker/pledge_detail.html", context)
+
+
+def paragraph_numbers_printed(source_pk):
+    """Whether the source prints its paragraph numbers (see
+    ``paragraphs.numbers_printed``): one query, cached with the data."""
+
+    def compute():
+        text = SourceDocument.objects.filter(pk=source_pk).values_list("text", flat=True).first()
+        return numbers_printed(text)
+
+    return cached("numbers-printed", compute, source_pk)
+
+
+def pledge_citation_of(request, pledge, printed):
+    return citations.pledge_citation(
+        pledge, request.build_absolute_uri(pledge.get_absolute_url()), printed
+    )
+
+
+def update_citation_of(request, update):
+    return citations.update_citation(update, request.build_absolute_uri(update.get_absolute_url()))
+
+
+def pledge_cite(request, ref, file_format):
+    """The pledge's citation as BibTeX, RIS or CSL-JSON."""
+    pledge = get_pledge(ref)
+    printed = paragraph_numbers_printed(pledge.source_id)
+    return citations.download(pledge_citation_of(request, pledge, printed), file_format)
+
+
+def update_cite(request, pk, file_format):
+    """An update's citation as BibTeX, RIS or CSL-JSON."""
+    update = get_object_or_404(StatusUpdate.objects.with_pledge().select_related("author"), pk=pk)
+    return citations.download(update_citation_of(request, update), file_format)
 
 
 def update_permalink(request, pk):
@@ -230,7 +278,13 @@ def source_detail(request, slug):
     return render(
         request,
         "tracker/source_detail.html",
-        {"source": source, "paragraphs": paragraphs, "pledge_total": len(pledges)},
+        {
+            "source": source,
+            "paragraphs": paragraphs,
+            "pledge_total": len(pledges),
+            "scorecard": source.pledges.scorecard(),
+            "numbers_printed": numbers_printed(source.text),
+        },
     )
 
 

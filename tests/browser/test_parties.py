@@ -47,7 +47,8 @@ def test_a_party_page_fits_360_pixels(page, party_data):
     page.set_viewport_size(PHONE)
     page.goto("/parties/belgium/")
     assert scroll_width(page) <= PHONE["width"]
-    assert "2 of the 22 pledges" in page.locator("main").inner_text()
+    # The one headline rule (issue 19): commitments, then documented progress.
+    assert "Of the 22 commitments that apply to Belgium, 2 (" in page.locator("main").inner_text()
 
 
 def test_screenshots_of_the_matrix_and_a_party_page(page, party_data, tmp_path):

@@ -105,9 +105,7 @@ def test_a_steward_imports_status_updates_a_bad_row_first_then_the_fixed_file(pa
     before = StatusUpdate.objects.count()
 
     upload(page, tmp_path, "with-a-bad-row.csv", GOOD_ROWS + BAD_ROW)
-    errors = page.locator(
-        ".validation-error-container, .import-error, .errorlist"
-    ).all_inner_texts()
+    errors = page.locator(".import-reasons li, .import-error, .errorlist").all_inner_texts()
     assert any("“finished” is not a status" in text for text in errors), errors
     assert page.get_by_role("button", name="Confirm import").count() == 0
     assert StatusUpdate.objects.count() == before

@@ -20,7 +20,8 @@ SCREENSHOT_MAX_BYTES = 400_000
 
 
 def facet_count(page, input_id):
-    return int(page.locator(f"label[for='{input_id}'] .count").inner_text())
+    # "33 pledges": the unit is visually hidden text, for screen readers.
+    return int(page.locator(f"label[for='{input_id}'] .count").inner_text().split()[0])
 
 
 def pledges_with(themes=(), statuses=()):

@@ -18,7 +18,7 @@ from tracker.models import (
     StatusUpdate,
     Theme,
 )
-from tracker.paragraphs import SplitError, SplitStyle, split_paragraphs
+from tracker.paragraphs import SplitError, SplitStyle, numbers_printed, split_paragraphs
 from tracker.presenters import HISTORY_FIELDS, describe
 from tracker.widgets import DateInput
 
@@ -233,12 +233,9 @@ class SourceDocumentForm(forms.ModelForm):
             self.fields["text"].strip = False  # verbatim, leading spaces and all
         if self.instance.pk is None:
             self.fields.pop("resplit", None)
-        elif "split_style" in self.fields:
+        elif "split_style" in self.fields and not numbers_printed(self.instance.text):
             # Offer the style the text was most likely split with, for a re-split.
-            try:
-                split_paragraphs(self.instance.text, SplitStyle.NUMBERED)
-            except SplitError:
-                self.fields["split_style"].initial = SplitStyle.READING_ORDER
+            self.fields["split_style"].initial = SplitStyle.READING_ORDER
 
     def clean_split_style(self):
         return self.cleaned_data.get("split_style") or SplitStyle.NUMBERED

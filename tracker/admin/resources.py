@@ -10,6 +10,7 @@ edit history records each imported row and who imported it.
 """
 
 import logging
+from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -80,6 +81,28 @@ class StrictDateWidget(widgets.DateWidget):
             return super().clean(value, row, **kwargs)
         except ValueError:
             raise ValueError(f"“{value}” is not a date; write it as YYYY-MM-DD.") from None
+
+
+class NumberWidget(widgets.IntegerWidget):
+    """A whole number, or a reason in words. The library's IntegerWidget lets
+    decimal's InvalidOperation escape on "third", which stopped the row as a
+    crash ("[<class 'decimal.ConversionSyntax'>]") instead of listing it
+    with the row's other reasons."""
+
+    def __init__(self, noun):
+        super().__init__()
+        self.noun = noun
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or str(value).strip() == "":
+            return None
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(f"“{value}” is not a {self.noun}; write a whole number.") from None
+        if number != number.to_integral_value():
+            raise ValueError(f"“{value}” is not a {self.noun}; write a whole number.")
+        return int(number)
 
 
 class ChoiceWidget(widgets.CharWidget):
@@ -153,6 +176,25 @@ class AllOrNothing:
         super().before_import(dataset, **kwargs)
         self.lock_pledges(dataset)
 
+    def import_instance(self, instance, row, **kwargs):
+        """Every reason of a row at once: the library reads many-to-many
+        columns (themes, actors, instruments) only after saving a row that is
+        otherwise valid, so an unknown theme was reported only once the row's
+        other mistakes were fixed. They are checked here with the others."""
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors.update(error.error_dict)
+        for field in self.get_import_fields():
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row:
+                try:
+                    field.clean(row, **kwargs)
+                except ValueError as error:
+                    errors[field.attribute] = [ValidationError(str(error), code="invalid")]
+        if errors:
+            raise ValidationError(errors)
+
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         # All or nothing also when a row stopped being valid between the dry
         # run and the confirmation (its pledge deleted meanwhile, say): the
@@ -206,7 +248,9 @@ class PledgeResource(AllOrNothing, SafeExportMixin, resources.ModelResource):
         attribute="source", column_name="source", widget=SlugWidget(SourceDocument, noun="source")
     )
     paragraph = fields.Field(
-        attribute="paragraph", column_name="paragraph", widget=widgets.IntegerWidget()
+        attribute="paragraph",
+        column_name="paragraph",
+        widget=NumberWidget("paragraph number"),
     )
     quote = text_field("quote")
     title = text_field("title")

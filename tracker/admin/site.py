@@ -235,6 +235,8 @@ class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
 
     import_formats = [CSV, XLSX]
     export_formats = [CSV, XLSX]
+    # Bad rows with every reason in words, readable at 1280 px (issue 19).
+    import_template_name = "admin/tracker/import.html"
     tmp_storage_class = DatabaseStorage
 
     def import_url(self):
