@@ -94,3 +94,8 @@ def may_be_recorded_as_author(author, update):
     return author.get_username() == HISTORICAL_RECORD_USERNAME or author.has_perm(
         "tracker.log_update", update
     )
+
+
+# Followers' addresses (tracker/alerts/admin.py): stewards only, never in
+# public pages or exports.
+rules.add_perm("alerts.view_followers", is_steward)

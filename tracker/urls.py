@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path, register_converter, reverse_lazy
+from django.urls import include, path, register_converter, reverse_lazy
 
 from tracker import exports, feeds, views
 from tracker.api import legacy
@@ -112,6 +112,7 @@ urlpatterns = [
     path("parties/<slug:slug>/export.csv", exports.party_csv, name="party-export-csv"),
     path("parties/<slug:slug>/feed/", feeds.PartyUpdatesFeed(), name="party-feed"),
     path("reporting/", views.reporter_home, name="reporter-home"),
+    path("alerts/", include("tracker.alerts.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),
