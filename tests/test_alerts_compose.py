@@ -94,7 +94,7 @@ def test_each_change_comes_with_its_evidence_and_a_link(world):
     )
     call_command("send_alerts")
     [message] = mail.outbox
-    assert message.subject == "Pledge Tracker: asem-2002-1.1 is now substantial"
+    assert message.subject == "Pledge Tracker: a new update on asem-2002-1.1 (Substantial)"
     for part in (message.body, message.alternatives[0][0]):
         assert "Most partners filed their reports." in part
         assert "https://www.un.org/reports/2005" in part and "S/2005/1" in part
@@ -144,7 +144,7 @@ def test_an_update_withdrawn_after_composing_is_taken_out_before_sending(world):
     [message] = mail.outbox
     assert "Withdrawn while queued." not in message.body
     assert "Withdrawn while queued." not in message.alternatives[0][0]
-    assert message.subject == "Pledge Tracker: asem-2002-1.1 is now ongoing"
+    assert message.subject == "Pledge Tracker: a new update on asem-2002-1.1 (Ongoing)"
 
 
 def test_a_message_whose_every_update_was_withdrawn_is_not_sent(world):

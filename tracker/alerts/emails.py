@@ -71,7 +71,7 @@ def render_digest(subscriber, changes):
     shown = changes[:MAX_CHANGES_SHOWN]
     count = len(changes)
     if count == 1:
-        subject = f"Pledge Tracker: {shown[0].pledge_ref} is now {shown[0].status_label.lower()}"
+        subject = f"Pledge Tracker: a new update on {shown[0].pledge_ref} ({shown[0].status_label})"
     else:
         subject = f"Pledge Tracker: {count} changes on what you follow"
     context = {
