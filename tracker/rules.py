@@ -14,6 +14,8 @@ import) and the API all ask these permissions; none restates them.
   attention" page (flagged updates with their notes and who flagged them).
 - ``tracker.import_as_others``: may this user import updates whose ``author``
   column names someone else.
+- ``alerts.view_followers``: may this user see followers and their
+  addresses (the admin of tracker/alerts/).
 """
 
 import rules
