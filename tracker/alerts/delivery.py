@@ -52,9 +52,10 @@ from tracker.models import Pledge, StatusUpdate
 
 logger = logging.getLogger(__name__)
 
-# Followers per compose transaction: large enough that the per-chunk queries
-# are few, small enough that a chunk's rendered messages stay a few MB.
-CHUNK = 500
+# Followers per transaction: large enough that the per-chunk queries are
+# few, small enough that a chunk's rendered messages (a digest of fifty
+# changes is some 60 kB, both parts) stay in tens of MB.
+CHUNK = 200
 # Sent (and cancelled) messages are kept this long, then pruned.
 KEEP_SENT = timedelta(days=30)
 # Confirmation requests are counted over at most a day.
@@ -206,7 +207,7 @@ def compose_chunk(chunk, index, cutoff):
                 body_html=rendered.html,
             )
         )
-    OutboxMessage.objects.bulk_create(messages)
+    OutboxMessage.objects.bulk_create(messages, batch_size=100)
     return len(messages)
 
 

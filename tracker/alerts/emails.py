@@ -5,6 +5,7 @@ Templates in templates/alerts/; every link is absolute (``SITE_URL``).
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -67,15 +68,29 @@ class Rendered:
     html: str
 
 
+# Each change is rendered once per run, however many digests list it (a
+# theme's change goes to everyone who follows the theme). Updates are
+# append-only, so a rendered change never goes stale; the bound keeps a
+# run's cache to a few tens of MB.
+@lru_cache(maxsize=10_000)
+def change_blocks(change):
+    """The change as the text part and the HTML part show it."""
+    context = {"change": change}
+    return (
+        render_to_string("alerts/_change.txt", context),
+        render_to_string("alerts/_change.html", context),
+    )
+
+
 def render_digest(subscriber, changes):
     shown = changes[:MAX_CHANGES_SHOWN]
+    blocks = [change_blocks(change) for change in shown]
     count = len(changes)
     if count == 1:
         subject = f"Pledge Tracker: a new update on {shown[0].pledge_ref} ({shown[0].status_label})"
     else:
         subject = f"Pledge Tracker: {count} changes on what you follow"
     context = {
-        "changes": shown,
         "count": count,
         "not_shown": count - len(shown),
         "following_url": following_url(subscriber),
@@ -84,8 +99,8 @@ def render_digest(subscriber, changes):
     }
     return Rendered(
         subject=subject[:200],
-        text=render_to_string("alerts/digest.txt", context),
-        html=render_to_string("alerts/digest.html", context),
+        text=render_to_string("alerts/digest.txt", {**context, "blocks": [b[0] for b in blocks]}),
+        html=render_to_string("alerts/digest.html", {**context, "blocks": [b[1] for b in blocks]}),
     )
 
 

@@ -12,10 +12,24 @@ that fails, leaves the rest for the next run.
 
 import resource
 import time
+from pathlib import Path
 
 from django.core.management import BaseCommand
 
 from tracker.alerts import delivery
+
+
+def peak_memory_mb():
+    """This process's peak resident memory. Linux's VmHWM, which starts
+    afresh at exec; ``ru_maxrss`` also counts the parent's peak before the
+    exec, so a command started by a big process would report that one's."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 class Command(BaseCommand):
@@ -38,7 +52,7 @@ class Command(BaseCommand):
             if not compose_only:
                 delivery.deliver(report=report)
                 delivery.prune()
-        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        peak_mb = peak_memory_mb()
         self.stdout.write(
             f"Considered {report.considered} followers, composed {report.composed} messages, "
             f"sent {report.sent}, cancelled {report.cancelled} "
