@@ -361,3 +361,21 @@ def test_a_crash_between_acceptance_and_the_sent_mark_resends_that_one_message(w
     )
     assert len({message_id for address, message_id in sent if address == "bob@example.org"}) == 1
     assert not OutboxMessage.objects.pending().exists()
+
+
+def test_a_run_prunes_old_messages_and_confirmation_requests(world):
+    from tracker.alerts.models import ConfirmationRequest
+
+    ana = follower("ana@example.org", Target("pledge", world["pledges"][0]), since=earlier(days=40))
+    record(world, world["pledges"][0])
+    call_command("send_alerts")
+    OutboxMessage.objects.update(sent_at=earlier(days=31))
+    ConfirmationRequest.objects.create(
+        address_digest="a", client_digest="b", created=earlier(days=2)
+    )
+    recent = ConfirmationRequest.objects.create(address_digest="c", client_digest="d")
+
+    call_command("send_alerts")
+
+    assert not OutboxMessage.objects.filter(subscriber=ana).exists()
+    assert list(ConfirmationRequest.objects.all()) == [recent]

@@ -10,10 +10,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.browser.conftest import PLEDGE, submit
+from tests.browser.conftest import PLEDGE, scroll_width, submit
+from tests.browser.test_accessibility import assert_all_accessible
 from tests.browser.test_visitor_flow import save_screenshot
 from tests.factories import make_update, make_user
 from tracker.alerts import delivery
+from tracker.alerts.links import follower_token
 from tracker.alerts.models import OutboxMessage, Subscriber, Target
 from tracker.models import Pledge, Status, Theme
 
@@ -38,6 +40,23 @@ def test_a_visitor_follows_a_pledge_and_confirms(page, pledge_data, live_server,
     assert page.get_by_role("heading", name="What you follow").is_visible()
     assert PLEDGE in page.locator("main").inner_text()
     assert Subscriber.objects.get().frequency == "weekly"
+
+
+def test_the_alert_pages_are_accessible_and_fit_360_pixels(page, pledge_data):
+    pledge = Pledge.objects.get(ref=PLEDGE)
+    ana = Subscriber.objects.confirm("ana@example.org", Target("pledge", pledge), "daily")
+    token = follower_token(ana)
+    urls = [
+        f"/alerts/follow/pledge/{PLEDGE}/",
+        "/alerts/check-your-inbox/",
+        f"/alerts/following/{token}/",
+        f"/alerts/unsubscribe/{token}/",
+    ]
+    assert_all_accessible(page, urls)
+    page.set_viewport_size({"width": 360, "height": 800})
+    for url in urls:
+        page.goto(url)
+        assert scroll_width(page) <= 360, url
 
 
 def test_screenshot_of_a_digest(page, pledge_data, tmp_path):
