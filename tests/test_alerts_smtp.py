@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.factories import make_pledge, make_update, make_user
-from tests.smtp_server import use_smtp
-from tracker.alerts.models import Subscriber, Target
+from tests.smtp_server import Inbox, SmtpServer, use_smtp
+from tracker.alerts.models import OutboxMessage, Subscriber, Target
 from tracker.models import Status
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,44 @@ def test_the_one_click_unsubscribe_works_without_signing_in(digest):
     assert not Subscriber.objects.filter(email="ana@example.org").exists()
     html = digest["message"].get_body(preferencelist=("html",)).get_content()
     assert header in hrefs_of(html)  # the footer's link is the same
+
+
+class RefusesSome(Inbox):
+    """Refuses one address for good and another for now, at RCPT."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 No such mailbox"
+        if address.startswith("full@"):
+            return "452 Mailbox full, try later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_refused_address_does_not_hold_up_the_others(settings):
+    server = SmtpServer(RefusesSome())
+    try:
+        use_smtp(settings, server)
+        pledge = make_pledge()
+        for name in ("gone", "full", "ana"):
+            subscriber = Subscriber.objects.confirm(
+                f"{name}@example.org", Target("pledge", pledge), "immediate"
+            )
+            Subscriber.objects.filter(pk=subscriber.pk).update(
+                covered_until=timezone.now() - timedelta(minutes=1)
+            )
+        make_update(pledge, author=make_user("assessor"))
+        call_command("send_alerts")
+    finally:
+        server.stop()
+
+    assert [envelope.rcpt_tos for envelope, _ in server.inbox.messages] == [["ana@example.org"]]
+    state = {
+        row.subscriber.email: (row.sent_at is not None, row.cancelled_at is not None)
+        for row in OutboxMessage.objects.select_related("subscriber")
+    }
+    assert state == {
+        "gone@example.org": (False, True),  # refused for good: cancelled
+        "full@example.org": (False, False),  # refused for now: the next run tries again
+        "ana@example.org": (True, False),
+    }

@@ -26,6 +26,7 @@ otherwise both deliver the same unsent message.
 import fcntl
 import hashlib
 import logging
+import smtplib
 import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
@@ -276,7 +277,18 @@ def deliver(report=None, mail_connection=None):
                 if not without_withdrawn(row):
                     report.cancelled += 1
                     continue
-                mail_connection.send_messages([email_of(row)])
+                try:
+                    mail_connection.send_messages([email_of(row)])
+                except smtplib.SMTPRecipientsRefused as refused:
+                    # One bad address must not hold up everyone queued after
+                    # it: a permanent refusal (5xx) cancels this message, a
+                    # temporary one leaves it for the next run.
+                    codes = [code for code, _text in refused.recipients.values()]
+                    logger.warning("The mail server refused message %s: %s", pk, codes)
+                    if all(code >= 500 for code in codes):
+                        OutboxMessage.objects.filter(pk=pk).update(cancelled_at=timezone.now())
+                        report.cancelled += 1
+                    continue
                 # The at-least-once window is here: accepted, not yet marked.
                 OutboxMessage.objects.filter(pk=pk).update(sent_at=timezone.now())
                 report.sent += 1
