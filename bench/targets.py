@@ -89,6 +89,38 @@ TARGETS = [
 ]
 
 
+# Issue 20: a weekly digest run, 10,000 followers over a week of changes at
+# 100k pledges (bench/alerts.py, its own script: the job runs outside the web
+# server). ``metric`` is ``wall_s`` or ``peak_mb`` of a phase.
+BOTH_ENGINES = POSTGRESQL + SQLITE
+ALERT_TARGETS = [
+    Target(
+        "Digest run, 10,000 followers: wall time",
+        "alerts_digest",
+        "wall_s",
+        300,
+        unit=" s",
+        engines=BOTH_ENGINES,
+    ),
+    Target(
+        "Digest compose: peak memory",
+        "alerts_compose",
+        "peak_mb",
+        300,
+        unit=" MB",
+        engines=BOTH_ENGINES,
+    ),
+    Target(
+        "Digest delivery: peak memory",
+        "alerts_deliver",
+        "peak_mb",
+        300,
+        unit=" MB",
+        engines=BOTH_ENGINES,
+    ),
+]
+
+
 def for_engine(engine):
     return [target for target in TARGETS if engine in target.engines]
 

@@ -82,3 +82,16 @@ def own_redis(tmp_path, settings):
     finally:
         caching.health.reset()
         server.close()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port; its ``inbox.messages``
+    are (envelope, parsed message) pairs. See tests/smtp_server.py."""
+    from tests.smtp_server import SmtpServer
+
+    server = SmtpServer()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -3,9 +3,6 @@ Django's e-mail backend, tested with the test outbox and once against a real
 SMTP server (aiosmtpd) that the test starts."""
 
 import re
-import socket
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,6 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.factories import make_user
+from tests.smtp_server import use_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -86,47 +84,13 @@ def test_a_weak_new_password_is_refused(client, ana):
     )
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it is sent."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((envelope, message))
-        return "250 Message accepted for delivery"
-
-
-@pytest.fixture
-def smtp_server():
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield controller, inbox
-    finally:
-        controller.stop()
-
-
 def test_the_reset_mail_goes_through_a_real_smtp_server(client, ana, settings, smtp_server):
-    controller, inbox = smtp_server
-    # What EMAIL_URL=smtp://127.0.0.1:<port> configures (tests/test_settings.py).
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    use_smtp(settings, smtp_server)
     settings.DEFAULT_FROM_EMAIL = "Pledge Tracker <noreply@pledges.example.org>"
 
     client.post(reverse("password_reset"), {"email": "ana@example.org"})
 
-    [(envelope, message)] = inbox.messages
+    [(envelope, message)] = smtp_server.inbox.messages
     assert envelope.mail_from == "noreply@pledges.example.org"
     assert envelope.rcpt_tos == ["ana@example.org"]
     assert message["Subject"] == "Reset your Pledge Tracker password"

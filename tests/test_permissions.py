@@ -316,6 +316,20 @@ def read_needs_attention(client, world):
     return response.status_code == 200 and "The date looks wrong." in response.text
 
 
+def read_follower_addresses(client, world):
+    """Followers' addresses (issue 20) are shown in the admin, to stewards only."""
+    from tracker.alerts.models import Subscriber, Target
+
+    Subscriber.objects.confirm("follower@example.org", Target("pledge", world["pledge"]), "daily")
+    pages = [
+        client.get(reverse("admin:alerts_subscriber_changelist")),
+        client.get(reverse("admin:index")),
+    ]
+    return any("follower@example.org" in page.text for page in pages[:1]) and (
+        "Followers" in pages[1].text
+    )
+
+
 def change_own_password(client, world):
     response = client.post(
         reverse("password_change"),
@@ -496,6 +510,7 @@ ENDPOINTS = {
         set(),
     ),
     "admin: read Needs attention": (read_needs_attention, CURATORS),
+    "admin: read follower addresses": (read_follower_addresses, CURATORS),
 }
 
 

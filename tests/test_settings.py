@@ -38,6 +38,10 @@ def test_it_reads_a_postgres_url():
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"DEBUG": "true", "DATABASE_URL": "mysql-ish-nonsense"}, "DATABASE_URL"),
         ({"DEBUG": "true", "DATABASE_URL": "postgres://host:notaport/db"}, "DATABASE_URL"),
+        (
+            {"DEBUG": "true", "ALERTS_CONFIRM_RATE_CLIENT": "lots"},
+            "ALERTS_CONFIRM_RATE_CLIENT",
+        ),
     ],
 )
 def test_a_malformed_value_stops_start_up_naming_the_variable(env, named):

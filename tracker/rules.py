@@ -14,6 +14,8 @@ import) and the API all ask these permissions; none restates them.
   attention" page (flagged updates with their notes and who flagged them).
 - ``tracker.import_as_others``: may this user import updates whose ``author``
   column names someone else.
+- ``alerts.view_followers``: may this user see followers and their
+  addresses (the admin of tracker/alerts/).
 """
 
 import rules
@@ -94,3 +96,8 @@ def may_be_recorded_as_author(author, update):
     return author.get_username() == HISTORICAL_RECORD_USERNAME or author.has_perm(
         "tracker.log_update", update
     )
+
+
+# Followers' addresses (tracker/alerts/admin.py): stewards only, never in
+# public pages or exports.
+rules.add_perm("alerts.view_followers", is_steward)

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "ninja",
     "tracker",
     "tracker.api",
+    # Follows and e-mail alerts (issue 20): its own app, label "alerts".
+    "tracker.alerts",
 ]
 
 MIDDLEWARE = [
@@ -318,6 +320,24 @@ API_EXPORT_CONCURRENCY = env_int("API_EXPORT_CONCURRENCY", 1)
 # Where the export slots' lock files live (the system's temporary directory
 # when blank); the limit holds for the processes that share this directory.
 API_EXPORT_LOCK_DIR = env_str("API_EXPORT_LOCK_DIR", "")
+
+# Alerts (issue 20, tracker/alerts/). Links in e-mail are absolute: the site's
+# public address, scheme included, without a trailing slash.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Confirmation e-mails asked for, per address and per client address (the
+# format of the API rates). Counted in the database, so they hold on every
+# app server and whether or not Redis is up.
+ALERTS_CONFIRM_RATE_ADDRESS = env_str("ALERTS_CONFIRM_RATE_ADDRESS", "3/hour")
+ALERTS_CONFIRM_RATE_CLIENT = env_str("ALERTS_CONFIRM_RATE_CLIENT", "10/hour")
+for _name in ("ALERTS_CONFIRM_RATE_ADDRESS", "ALERTS_CONFIRM_RATE_CLIENT"):
+    if not re.fullmatch(r"\d+/(second|minute|hour|day)", globals()[_name]):
+        raise ImproperlyConfigured(f"{_name} is not valid; write it as e.g. 3/hour.")
+# How long a confirmation link stays valid.
+ALERTS_CONFIRM_HOURS = env_int("ALERTS_CONFIRM_HOURS", 72)
+# send_alerts leaves out updates recorded in the last this-many seconds: a
+# write transaction that is still open has stamped its update's `created`
+# already but is not visible yet, and must not fall behind a follower's mark.
+ALERTS_SETTLE_SECONDS = env_int("ALERTS_SETTLE_SECONDS", 120)
 
 LOGGING = {
     "version": 1,

@@ -23,3 +23,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # The TLS proxy redirects in production; the test client speaks plain HTTP.
 # tests/test_security_headers.py switches it back on to test it.
 SECURE_SSL_REDIRECT = False
+# Links in alert e-mail point at the test client's host, so tests can follow them.
+SITE_URL = "http://testserver"
+# Tests record updates and send alerts in the same second; the settling delay
+# has its own test (tests/test_alerts_compose.py).
+ALERTS_SETTLE_SECONDS = 0

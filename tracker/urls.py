@@ -5,7 +5,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
-from django.urls import path, register_converter, reverse_lazy
+from django.urls import include, path, register_converter, reverse_lazy
 
 from tracker import exports, feeds, plumbing, views
 from tracker.api import legacy
@@ -149,6 +149,7 @@ urlpatterns += i18n_patterns(
     path("parties/<slug:slug>/export.csv", exports.party_csv, name="party-export-csv"),
     path("parties/<slug:slug>/feed/", feeds.PartyUpdatesFeed(), name="party-feed"),
     path("reporting/", views.reporter_home, name="reporter-home"),
+    path("alerts/", include("tracker.alerts.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm),
