@@ -700,9 +700,10 @@ EXPORT_RESPONSES = {
 }
 
 
-def export_endpoint(path, url_name, filterset_class, line_schema, summary, description):
-    """The operation decorator of an export: one JSON object a line, documented
-    by ``line_schema``, taking ``filterset_class``' parameters."""
+def export_endpoint(path, url_name, filterset_class, line_schema, line, summary, description):
+    """The operation decorator of an export: one JSON object a line (``line``
+    says what each is), documented by ``line_schema``, taking
+    ``filterset_class``' parameters."""
     return api.get(
         path,
         response=EXPORT_RESPONSES,
@@ -714,7 +715,7 @@ def export_endpoint(path, url_name, filterset_class, line_schema, summary, descr
             "parameters": filter_parameters(filterset_class),
             "responses": {
                 "200": {
-                    "description": f"{line_schema.__doc__.splitlines()[0]}",
+                    "description": line,
                     "content": {
                         "application/x-ndjson": {
                             "schema": {"$ref": f"#/components/schemas/{line_schema.__name__}"}
@@ -761,6 +762,7 @@ def streamed_export(request, filterset_class, validate, lines, basename):
     "export-pledges",
     PledgeFilterSet,
     schemas.PledgeLine,
+    "One pledge a line.",
     summary="Every pledge, one JSON object a line",
     description="The pledges the filters select (the list page's filters; all of them "
     "without), in the list's order, streamed as NDJSON: each line a pledge with its kind "
@@ -786,6 +788,7 @@ def export_pledges(request):
     "export-updates",
     StatusUpdateFilterSet,
     schemas.UpdateLine,
+    "One status update a line.",
     summary="Every status update, one JSON object a line",
     description="The status updates the filters select (those of /api/v1/updates/), newest "
     "first, withdrawn ones included and marked, streamed as NDJSON.",
