@@ -195,10 +195,15 @@ def csv_rows(body, complete):
     return sum(1 for _ in csv.reader(io.StringIO(text))) - 1
 
 
-def measure_export(server, path, runs, limit):
+def ndjson_rows(body, complete):
+    return body.count(b"\n")  # a line cut in two has no newline yet
+
+
+def measure_export(server, path, runs, limit, count_rows=csv_rows):
     """Sequential downloads on fresh workers; rows/s from the median run. A
     download that passes ``limit`` seconds is cut short, counted on the rows
-    that arrived, and ends the series."""
+    that arrived, and ends the series. ``count_rows``: ``csv_rows`` or
+    ``ndjson_rows``."""
     server.restart_workers()
     baseline = max(memory_kib(pid, "VmRSS") for pid in server.workers()) / 1024
     sampler = MemorySampler(server)
@@ -210,7 +215,7 @@ def measure_export(server, path, runs, limit):
         elapsed = time.perf_counter() - started
         if status not in (200, None):
             sys.exit(f"GET {path} answered {status}")
-        rows = csv_rows(body, complete)
+        rows = count_rows(body, complete)
         times.append(elapsed)
         rates.append(rows / elapsed)
         if not complete:
