@@ -13,7 +13,7 @@ import sys
 import time
 
 from bench.config import BENCH, DATA, ROOT, log
-from bench.measure import Probe, Result, run_wrk
+from bench.measure import Probe, Result, run_wrk, run_wrk_with_cpu
 from bench.server import fetch, free_port
 
 REQUIREMENTS = BENCH / "requirements.txt"
@@ -72,7 +72,9 @@ def measure(args, database, pages):
         for key, label, path in pages:
             log(f"{label}: warm-up {args.warmup} s, then {args.duration} s")
             run_wrk(port, [path], {}, args.warmup, args.connections)
-            timing = run_wrk(port, [path], {}, args.duration, args.connections)
+            timing = run_wrk_with_cpu(
+                port, [path], {}, args.duration, args.connections, lambda: [process.pid]
+            )
             results.append(Result(key, label, [path], timing, none, none))
     finally:
         process.terminate()

@@ -101,6 +101,11 @@ def notes(args, result):
             f"{download.rows:,} rows{cut}, {fmt(download.rows_per_s, 0)} rows/s, "
             f"{download.megabytes:.1f} MB, worker RSS {download.baseline_mb:.0f} → "
             f"peak {download.peak_mb:.0f} MB"
+            + (
+                f", {fmt(download.rows_per_cpu_s, 0)} rows per worker CPU-second"
+                if download.rows_per_cpu_s
+                else ""
+            )
         )
     elif timing.single:
         said.append(
@@ -121,6 +126,8 @@ def notes(args, result):
         said.append(f"few samples ({timing.requests})")
     else:
         said.append(f"{timing.requests:,} requests")
+    if timing.server_cpu_ms is not None:
+        said.append(f"server CPU {fmt(timing.server_cpu_ms)} ms a request")
     if timing.non_2xx or timing.errors:
         said.append(
             f"**{timing.non_2xx} answered with an error** (see bench/data/"

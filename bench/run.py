@@ -56,6 +56,7 @@ from bench.measure import (  # noqa: E402
     ndjson_rows,
     probe,
     run_wrk,
+    run_wrk_with_cpu,
 )
 from bench.report import environment_lines, explain_report, fmt, report, result_path  # noqa: E402
 from bench.server import Server, clear_bench_cache, wait_quiet  # noqa: E402
@@ -410,7 +411,9 @@ def measure_endpoint(args, server, query_log, key, label, paths, headers, explai
         log(f"{label}: warm-up {args.warmup} s, then {args.duration} s")
         run_wrk(server.port, paths, headers, args.warmup, args.connections)
         server.wait_idle()
-        timing = run_wrk(server.port, paths, headers, args.duration, args.connections)
+        timing = run_wrk_with_cpu(
+            server.port, paths, headers, args.duration, args.connections, server.workers
+        )
         server.wait_idle()
         if timing.requests < args.connections:
             # Some paths were fast (the probe's), others too slow to finish.
