@@ -15,7 +15,14 @@ import uuid
 from dataclasses import dataclass
 
 from bench.config import BENCH, PROXY_HEADERS
-from bench.server import MemorySampler, end_abandoned_queries, fetch, memory_kib
+from bench.server import (
+    MemorySampler,
+    cpu_ms,
+    cpu_ticks,
+    end_abandoned_queries,
+    fetch,
+    memory_kib,
+)
 
 
 @dataclass
@@ -39,6 +46,9 @@ class Download:
     megabytes: float
     baseline_mb: float
     peak_mb: float
+    # Rows per second of the workers' own CPU time: what the export costs,
+    # which a busy machine inflates far less than the wall-clock rate.
+    rows_per_cpu_s: float | None = None
 
 
 @dataclass
@@ -55,6 +65,10 @@ class Timing:
     single: bool = False
     cut: bool = False  # a sequential request did not finish within the budget
     download: Download | None = None
+    # The server's CPU time per request over a load run (its processes'
+    # ticks ÷ requests; requests wrk abandons at the end add a little).
+    # Unlike latency it barely grows when other programs share the cores.
+    server_cpu_ms: float | None = None
 
 
 @dataclass
@@ -120,6 +134,14 @@ def probe(port, path, query_log, headers, explain, limit):
     if complete:
         sys.exit(f"No query count was logged for {path}.")
     return Probe(0, None, [], False, wall_ms)
+
+
+def run_wrk_with_cpu(port, paths, headers, duration, connections, pids):
+    """run_wrk(), with the CPU time that the processes ``pids()`` spent per request."""
+    before = cpu_ticks(pids())
+    timing = run_wrk(port, paths, headers, duration, connections)
+    timing.server_cpu_ms = cpu_ms(cpu_ticks(pids()) - before) / max(timing.requests, 1)
+    return timing
 
 
 def run_wrk(port, paths, headers, duration, connections):
@@ -195,24 +217,33 @@ def csv_rows(body, complete):
     return sum(1 for _ in csv.reader(io.StringIO(text))) - 1
 
 
-def measure_export(server, path, runs, limit):
+def ndjson_rows(body, complete):
+    return body.count(b"\n")  # a line cut in two has no newline yet
+
+
+def measure_export(server, path, runs, limit, count_rows=csv_rows):
     """Sequential downloads on fresh workers; rows/s from the median run. A
     download that passes ``limit`` seconds is cut short, counted on the rows
-    that arrived, and ends the series."""
+    that arrived, and ends the series. ``count_rows``: ``csv_rows`` or
+    ``ndjson_rows``."""
     server.restart_workers()
     baseline = max(memory_kib(pid, "VmRSS") for pid in server.workers()) / 1024
     sampler = MemorySampler(server)
     sampler.start()
-    times, rates, complete = [], [], True
+    times, rates, cpu_rates, complete = [], [], [], True
     for _ in range(runs):
         started = time.perf_counter()
+        ticks = server.cpu_ticks()
         status, body, complete = fetch(server.port, path, limit=limit)
         elapsed = time.perf_counter() - started
+        spent = cpu_ms(server.cpu_ticks() - ticks) / 1000
         if status not in (200, None):
             sys.exit(f"GET {path} answered {status}")
-        rows = csv_rows(body, complete)
+        rows = count_rows(body, complete)
         times.append(elapsed)
         rates.append(rows / elapsed)
+        if spent:
+            cpu_rates.append(rows / spent)
         if not complete:
             break
     peak = sampler.stop()
@@ -232,5 +263,6 @@ def measure_export(server, path, runs, limit):
             megabytes=len(body) / 1e6,
             baseline_mb=baseline,
             peak_mb=peak,
+            rows_per_cpu_s=statistics.median(cpu_rates) if cpu_rates else None,
         ),
     )

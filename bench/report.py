@@ -9,7 +9,7 @@ import time
 from datetime import datetime
 
 from bench import targets
-from bench.config import RESULTS, ROOT, SERVER_NAME
+from bench.config import RESULTS, ROOT, SERVER_NAME, UNTHROTTLED
 
 # Ratios of two endpoints' req/s that the report lists.
 RATIOS = [
@@ -21,6 +21,10 @@ RATIOS = [
     ("list_rendered", "bare", "list page 1, rendered / bare view"),
     ("list_deep", "bare", "list last page / bare view"),
     ("admin", "bare", "admin changelist / bare view"),
+    # Issue 18, on SQLite: the same page of 100 pledges beside Datasette (which
+    # serves the table's rows alone; ours carry tags and every update).
+    ("api_v1", "datasette", "API v1 page of 100 pledges / Datasette page of 100 rows"),
+    ("api_v1_deep", "datasette_deep", "API v1 page at 90% / Datasette page at 90%"),
 ]
 
 
@@ -74,8 +78,10 @@ def environment_lines(args, sizes, server, parameters):
         "are all warm: nothing writes during the benchmark",
         f"- Cache: {'Redis ' + args.redis_url if args.redis_url else 'none (dummy cache)'}"
         + (f" (key prefix {SERVER_NAME})" if args.redis_url else ""),
-        f"- Export: {args.export_runs} sequential downloads by the runner on freshly restarted "
-        "workers; peak = highest worker RSS (sampled every 20 ms, and VmHWM)",
+        f"- Exports (CSV, API NDJSON): {args.export_runs} sequential downloads by the runner on "
+        "freshly restarted workers; peak = highest worker RSS (sampled every 20 ms, and VmHWM)",
+        "- API: rate limits raised for the run (wrk is one address): "
+        + ", ".join(f"{name}={value}" for name, value in UNTHROTTLED.items()),
     ]
     lines += [f"- {name[0].upper()}{name[1:]}: {value}" for name, value in parameters.items()]
     return lines
@@ -95,6 +101,11 @@ def notes(args, result):
             f"{download.rows:,} rows{cut}, {fmt(download.rows_per_s, 0)} rows/s, "
             f"{download.megabytes:.1f} MB, worker RSS {download.baseline_mb:.0f} → "
             f"peak {download.peak_mb:.0f} MB"
+            + (
+                f", {fmt(download.rows_per_cpu_s, 0)} rows per worker CPU-second"
+                if download.rows_per_cpu_s
+                else ""
+            )
         )
     elif timing.single:
         said.append(
@@ -115,6 +126,8 @@ def notes(args, result):
         said.append(f"few samples ({timing.requests})")
     else:
         said.append(f"{timing.requests:,} requests")
+    if timing.server_cpu_ms is not None:
+        said.append(f"server CPU {fmt(timing.server_cpu_ms)} ms a request")
     if timing.non_2xx or timing.errors:
         said.append(
             f"**{timing.non_2xx} answered with an error** (see bench/data/"

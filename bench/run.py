@@ -32,7 +32,9 @@ from pathlib import Path
 # Run as a script (bench/run.py): the project root is not on the path yet.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import datasette  # noqa: E402
 from bench.config import (  # noqa: E402
+    API_PAGE,
     AS_OF_DAY,
     CHANGES_PERIOD,
     DATA,
@@ -43,9 +45,19 @@ from bench.config import (  # noqa: E402
     RENDER_COOKIE,
     ROOT,
     SEARCHES,
+    UNTHROTTLED,
     log,
 )
-from bench.measure import Result, measure_export, measure_single, probe, run_wrk  # noqa: E402
+from bench.measure import (  # noqa: E402
+    Result,
+    csv_rows,
+    measure_export,
+    measure_single,
+    ndjson_rows,
+    probe,
+    run_wrk,
+    run_wrk_with_cpu,
+)
 from bench.report import environment_lines, explain_report, fmt, report, result_path  # noqa: E402
 from bench.server import Server, clear_bench_cache, wait_quiet  # noqa: E402
 from tracker.synthetic import REF_PREFIX, SLUG_PREFIX, recipe  # noqa: E402
@@ -119,6 +131,7 @@ def configure_environment(args, query_log):
             "LOG_LEVEL": "WARNING",
             "BENCH_QUERY_LOG": str(query_log),
             "REDIS_URL": args.redis_url,
+            **UNTHROTTLED,
         }
     )
     return database_url
@@ -215,6 +228,7 @@ def endpoints(args):
     common status, the deep page's number, a spread of pledges to rotate."""
     from django.db.models import Count
 
+    from tracker.api import cursor
     from tracker.models import PartyMembership, Pledge, SourceDocument, Theme
     from tracker.views import PLEDGES_PER_PAGE
 
@@ -257,6 +271,13 @@ def endpoints(args):
         .order_by("actor__slug")
         .values_list("actor__slug", flat=True)
     )
+    # API v1's deep page: the cursor of the page that starts at 90% of the
+    # default order, signed with the server's key (the environment's).
+    keys = cursor.ordering_keys(Pledge.objects.all())
+    total = Pledge.objects.count()
+    edge = Pledge.objects.values_list(*(k.name for k in keys))[max(0, int(total * 0.9) - 1)]
+    deep_cursor = cursor.encode(cursor.NEXT, edge)
+    api_page = f"/api/v1/pledges/?page_size={API_PAGE}"
     items = [
         ("list", "List, theme+status, page 1", [f"/pledges/?{list_query}"]),
         (
@@ -289,9 +310,36 @@ def endpoints(args):
             [f"/parties/{slug}/" for slug in party_slugs[:: max(1, len(party_slugs) // 10)][:10]],
         ),
         ("api", f"API, theme+status+source ({api_count} pledges)", [f"/api/pledges/?{api_query}"]),
+        ("api_v1", f"API v1, first page of {API_PAGE} pledges with their updates", [api_page]),
+        (
+            "api_v1_deep",
+            f"API v1, page of {API_PAGE} at 90% of the list (cursor)",
+            [f"{api_page}&cursor={deep_cursor}"],
+        ),
+        (
+            "api_v1_filtered",
+            f"API v1, theme+status, {API_PAGE} a page",
+            [f"{api_page}&{list_query}"],
+        ),
+        (
+            "api_v1_as_of",
+            f"API v1, {API_PAGE} a page as of {AS_OF_DAY}",
+            [f"{api_page}&as_of={AS_OF_DAY}"],
+        ),
+        (
+            "api_v1_matrix",
+            f"API v1 matrix, {matrix_source.slug}, 1,000 rows",
+            [f"/api/v1/matrix/?source={matrix_source.slug}&page_size=1000"],
+        ),
+        (
+            "api_v1_updates",
+            f"API v1, page of {API_PAGE} status updates",
+            [f"/api/v1/updates/?page_size={API_PAGE}"],
+        ),
         ("admin", "Admin changelist, same filter", [f"/admin/tracker/pledge/?{admin_query}"]),
         ("bare", "Bare view (ceiling)", ["/bench/bare/"]),
         ("export", "CSV export, full", ["/pledges/export.csv"]),
+        ("export_api", "API v1 NDJSON export, full", ["/api/v1/export/pledges.ndjson"]),
     ]
     # The public pages again, rendered for every request: a messages cookie
     # keeps the whole-page cache (tracker/caching.py) out of it, as for a
@@ -314,7 +362,7 @@ def endpoints(args):
         for key, label, paths in items
         if key in page_keys
     ]
-    items[-3:-3] = rendered  # before the admin, the bare view and the export
+    items[-4:-4] = rendered  # before the admin, the bare view and the exports
     if args.only:
         keep = set(args.only.split(",")) | {"bare"}
         items = [
@@ -332,6 +380,10 @@ def endpoints(args):
 # --- measuring each endpoint ------------------------------------------------------
 
 
+# The downloads, each with how its rows are counted.
+EXPORTS = {"export": csv_rows, "export_api": ndjson_rows}
+
+
 def measure_endpoint(args, server, query_log, key, label, paths, headers, explain):
     """Probe ``paths[0]`` twice (cold, then warm caches), then time the
     endpoint the way that suits it: downloads for the export, sequential
@@ -344,12 +396,12 @@ def measure_endpoint(args, server, query_log, key, label, paths, headers, explai
         server.restart_workers()
     server.wait_idle()
     warm = cold
-    if cold.complete and key != "export":
+    if cold.complete and key not in EXPORTS:
         warm = probe(server.port, paths[0], query_log, headers, False, args.export_limit)
         server.wait_idle()
-    if key == "export":
+    if key in EXPORTS:
         log(f"{label}: {args.export_runs} downloads on fresh workers")
-        timing = measure_export(server, paths[0], args.export_runs, args.export_limit)
+        timing = measure_export(server, paths[0], args.export_runs, args.export_limit, EXPORTS[key])
     elif warm.wall_ms > args.duration * 1000 / 3:
         # Fewer than three requests per connection would finish: a load run
         # would measure nothing but leave requests in flight.
@@ -359,7 +411,9 @@ def measure_endpoint(args, server, query_log, key, label, paths, headers, explai
         log(f"{label}: warm-up {args.warmup} s, then {args.duration} s")
         run_wrk(server.port, paths, headers, args.warmup, args.connections)
         server.wait_idle()
-        timing = run_wrk(server.port, paths, headers, args.duration, args.connections)
+        timing = run_wrk_with_cpu(
+            server.port, paths, headers, args.duration, args.connections, server.workers
+        )
         server.wait_idle()
         if timing.requests < args.connections:
             # Some paths were fast (the probe's), others too slow to finish.
@@ -391,6 +445,9 @@ def main():
     cookie = admin_session_cookie()
     clear_bench_cache(args.redis_url)
     items, parameters = endpoints(args)
+    database_file = Path(database_url.removeprefix("sqlite:///"))
+    with_datasette = args.sqlite and (not args.only or "datasette" in args.only.split(","))
+    datasette_pages = datasette.pages(database_file) if with_datasette else []
     from django.db import connection
 
     connection.close()  # nothing of ours holds the database during the runs
@@ -408,6 +465,9 @@ def main():
             results.append(
                 measure_endpoint(args, server, query_log, key, label, paths, headers, explain)
             )
+        server.stop()  # Datasette gets the cores to itself, as our server had them
+        if datasette_pages:
+            results += datasette.measure(args, database_file, datasette_pages)
         env_lines = environment_lines(args, sizes, server, parameters)
         # The machine may be shared: a busy neighbour shows here.
         env_lines.append(

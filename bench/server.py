@@ -101,14 +101,7 @@ class Server:
         sys.exit("gunicorn did not answer within a minute.")
 
     def cpu_ticks(self):
-        total = 0
-        for pid in self.workers():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total
+        return cpu_ticks(self.workers())
 
     def wait_idle(self, timeout=60):
         """Wait until the workers and their database sessions have finished
@@ -146,6 +139,22 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def cpu_ticks(pids):
+    """User + system CPU time of these processes, in clock ticks, from /proc."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def cpu_ms(ticks):
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
 
 
 def memory_kib(pid, field):

@@ -13,6 +13,7 @@ from bench.config import SEARCHES
 
 POSTGRESQL = ("postgresql",)
 SQLITE = ("sqlite",)
+BOTH = POSTGRESQL + SQLITE
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,30 @@ TARGETS = [
     *_both_ways("Party page p95", "party", metric="p95_ms", limit=60, unit=" ms"),
     Target("Export rows/s", "export", "rows_per_s", 20000, at_most=False),
     Target("Export peak worker memory", "export", "peak_mb", 200, unit=" MB"),
+    # API v1 (issue 18): a page of 100 pledges with their updates, first and
+    # deep (cursor), with a fixed number of queries; the NDJSON export.
+    # Datasette's req/s beside it is a ratio in the report (bench/report.py).
+    *(
+        Target(
+            f"{prefix}API v1 page of 100 pledges p95", "api_v1", "p95_ms", 60, engines=e, unit=" ms"
+        )
+        for prefix, e in (("", POSTGRESQL), ("SQLite ", SQLITE))
+    ),
+    *(
+        Target(
+            f"{prefix}API v1 page of 100 at 90% (cursor) p95",
+            "api_v1_deep",
+            "p95_ms",
+            60,
+            engines=e,
+            unit=" ms",
+        )
+        for prefix, e in (("", POSTGRESQL), ("SQLite ", SQLITE))
+    ),
+    Target("API v1 page queries", "api_v1", "queries", 4, engines=BOTH),
+    Target("API v1 page at 90% queries", "api_v1_deep", "queries", 4, engines=BOTH),
+    Target("API export pledges/s", "export_api", "rows_per_s", 20000, at_most=False, engines=BOTH),
+    Target("API export peak worker memory", "export_api", "peak_mb", 200, engines=BOTH, unit=" MB"),
     *_both_ways(
         "SQLite list page 1 p95", "list", metric="p95_ms", limit=60, engines=SQLITE, unit=" ms"
     ),

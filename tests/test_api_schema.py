@@ -13,6 +13,7 @@ from openapi_spec_validator import validate
 
 from tests.api_helpers import SCHEMA_URL, assert_documented, openapi
 from tests.factories import make_assessor, make_pledge, make_source, make_update, make_user
+from tests.party_helpers import make_party
 from tracker.api import export
 from tracker.api.models import ApiToken
 
@@ -53,6 +54,7 @@ def world():
     source = make_source(slug=SLUG, date_adopted=date(2002, 9, 24))
     pledge = make_pledge(source=source, ref=REF)
     update = make_update(pledge)
+    make_update(pledge, actor=make_party(source), summary="A party's part.")
     assessor = make_assessor()
     return {
         "update": update.pk,
@@ -61,12 +63,16 @@ def world():
     }
 
 
+# Operations that need a parameter to answer 200.
+REQUIRED_QUERY = {"/api/v1/matrix/": f"?source={SLUG}"}
+
+
 def url_for(template, world):
     return (
         template.replace("{ref}", REF)
         .replace("{slug}", SLUG)
         .replace("{update_id}", str(world["update"]))
-    )
+    ) + REQUIRED_QUERY.get(template, "")
 
 
 GOOD_UPDATE = {

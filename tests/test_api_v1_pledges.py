@@ -1,10 +1,15 @@
 """/api/v1/pledges/ and /api/v1/pledges/<ref>/: the list page's filters and
 order, cursor pages that reach every pledge, 400s that name the parameter,
-and a query count that does not grow with the page."""
+and a query count that does not grow with the page; each pledge's kind of
+statement and type of commitment (issue 15); the record as of any day,
+``?as_of=`` and ``?recorded_on=``, by the one rule, Pledge.objects.as_of()
+(issues 17 and 18)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
+from django.core.cache import caches
+from django.utils import timezone
 
 from tests.api_helpers import assert_documented
 from tests.factories import (
@@ -14,10 +19,19 @@ from tests.factories import (
     make_source,
     make_theme,
     make_update,
+    make_user,
     populate,
 )
 from tracker.error_messages import DATE_FORMAT
-from tracker.models import Pledge, Status, Timeframe, UpdateKind
+from tracker.models import (
+    CommitmentType,
+    Pledge,
+    StatementKind,
+    Status,
+    StatusUpdate,
+    Timeframe,
+    UpdateKind,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -234,9 +248,247 @@ def test_withdrawn_updates_are_listed_and_marked(client, steward):
     assert entry["withdrawal_reason"] == "Duplicate of another update."
 
 
-@pytest.mark.parametrize("name", ["as_of", "recorded_on"])
-def test_another_day_is_refused_by_name_until_v1_serves_it(client, name):
-    response = client.get(URL, {name: "2005-12-31"})
+# --- modality (issue 15) ----------------------------------------------------------
+
+
+def test_a_pledge_says_what_kind_of_statement_and_commitment_it_is(client):
+    make_pledge(ref="a-1")
+    make_pledge(ref="b-1", statement_kind=StatementKind.CONTEXT, commitment_type="")
+    first, context = get(client)["results"]
+    assert first["statement_kind"] == {
+        "value": "firm_undertaking",
+        "label": "Firm undertaking",
+        "definition": StatementKind.FIRM_UNDERTAKING.definition,
+    }
+    assert first["commitment_type"]["value"] == "deliverable"
+    assert first["commitment_type"]["definition"] == CommitmentType.DELIVERABLE.definition
+    # Context commits no one: no type of commitment and no status.
+    assert context["statement_kind"]["value"] == "context"
+    assert context["commitment_type"] is None
+    assert context["current_status"] is None
+    assert get(client, f"{URL}b-1/") == context
+
+
+def test_the_list_filters_by_kind_of_statement_and_type_of_commitment(client):
+    make_pledge(ref="firm-1")
+    make_pledge(ref="soft-1", statement_kind=StatementKind.SOFT_COMMITMENT)
+    make_pledge(
+        ref="process-1",
+        statement_kind=StatementKind.SOFT_COMMITMENT,
+        commitment_type=CommitmentType.PROCESS,
+    )
+    make_pledge(ref="context-1", statement_kind=StatementKind.CONTEXT, commitment_type="")
+    # (Each pledge has its own text, adopted the same day: they sort by ref.)
+    assert refs(get(client, params={"statement_kind": "soft_commitment"})) == [
+        "process-1",
+        "soft-1",
+    ]
+    assert refs(get(client, params={"statement_kind": ["context", "firm_undertaking"]})) == [
+        "context-1",
+        "firm-1",
+    ]
+    assert refs(get(client, params={"commitment_type": "process"})) == ["process-1"]
+    both = {"statement_kind": "soft_commitment", "commitment_type": "deliverable"}
+    assert refs(get(client, params=both)) == ["soft-1"]
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("statement_kind", "“promise” is not a kind of statement."),
+        ("commitment_type", "“promise” is not a type of commitment."),
+    ],
+)
+def test_an_unknown_kind_is_a_400_naming_it(client, name, message):
+    response = client.get(URL, {name: "promise"})
     assert response.status_code == 400
-    [message] = assert_documented(response)["errors"][name]
-    assert message.startswith("API v1 does not serve the record as of another day yet")
+    assert assert_documented(response)["errors"] == {name: [message]}
+
+
+# --- the record on another day (issues 17 and 18) ------------------------------------
+
+
+@pytest.fixture
+def two_pledges():
+    """a: limited in 2004, complete in 2010. b: ongoing in 2006."""
+    a = make_pledge(ref="a-1")
+    b = make_pledge(ref="b-1")
+    make_update(a, status=Status.LIMITED, as_of=date(2004, 1, 1))
+    make_update(a, status=Status.COMPLETE, as_of=date(2010, 1, 1))
+    make_update(b, status=Status.ONGOING, as_of=date(2006, 1, 1))
+    return a, b
+
+
+def statuses(data):
+    return {item["ref"]: item["current_status"]["value"] for item in data["results"]}
+
+
+def test_as_of_a_past_day_every_status_is_that_days(client, two_pledges):
+    data = get(client, params={"as_of": "2005-12-31"})
+    assert statuses(data) == {"a-1": "limited", "b-1": "no_information"}
+    a = data["results"][0]
+    assert a["last_update_as_of"] == "2004-01-01"
+    # The history as it stood: the 2010 update had not happened yet.
+    assert [u["as_of"] for u in a["updates"]] == ["2004-01-01"]
+    assert data["results"][1]["updates"] == []
+    assert get(client, f"{URL}a-1/", {"as_of": "2005-12-31"}) == a
+
+
+def test_as_of_a_past_day_filters_and_orders_by_that_days_statuses(client, two_pledges):
+    assert refs(get(client, params={"as_of": "2007-06-30", "status": "ongoing"})) == ["b-1"]
+    assert refs(get(client, params={"as_of": "2005-12-31", "status": "ongoing"})) == []
+    ordered = get(client, params={"as_of": "2007-06-30", "ordering": "-status"})
+    assert refs(ordered) == ["b-1", "a-1"]  # ongoing sorts after limited
+    stale = get(client, params={"as_of": "2008-12-31", "stale": "yes"})
+    assert refs(stale) == ["a-1", "b-1"]
+
+
+def test_as_of_today_equals_the_maintained_columns(client):
+    populate(12, updates_per_pledge=4)
+    make_pledge(ref="never-updated")
+    today = timezone.localdate()
+    data = get(client, params={"as_of": today.isoformat(), "page_size": 100})
+    assert data == get(client, params={"page_size": 100})
+    by_rule = {p.ref: p for p in Pledge.objects.as_of(today)}
+    assert len(data["results"]) == len(by_rule) == 13
+    for item in data["results"]:
+        pledge = by_rule[item["ref"]]
+        assert item["current_status"]["value"] == pledge.status_on == pledge.current_status
+        last = pledge.last_update_on
+        assert item["last_update_as_of"] == (last.isoformat() if last else None)
+        assert pledge.last_update_on == pledge.last_update_as_of
+
+
+@pytest.fixture
+def withdrawn_later():
+    """One pledge: limited in 2003, complete in 2008; the 2008 update was
+    withdrawn on 1 June 2010. Everything entered on the day it is dated."""
+    pledge = make_pledge(ref="w-1")
+    Pledge.objects.filter(pk=pledge.pk).update(created=datetime(2002, 10, 1, tzinfo=UTC))
+    make_update(
+        pledge,
+        status=Status.LIMITED,
+        as_of=date(2003, 3, 1),
+        created=datetime(2003, 3, 1, 12, tzinfo=UTC),
+    )
+    wrong = make_update(
+        pledge,
+        status=Status.COMPLETE,
+        as_of=date(2008, 2, 1),
+        created=datetime(2008, 2, 1, 12, tzinfo=UTC),
+    )
+    wrong.withdraw(make_user(), "The report it cites says the opposite.")
+    StatusUpdate.objects.filter(pk=wrong.pk).update(withdrawn_at=datetime(2010, 6, 1, tzinfo=UTC))
+    return pledge
+
+
+def test_a_later_withdrawal_is_not_applied_to_the_record_as_recorded_then(client, withdrawn_later):
+    then = {"as_of": "2009-12-31", "recorded_on": "2009-12-31"}
+    [item] = get(client, params=then)["results"]
+    # At the end of 2009 the tracker still counted the 2008 update.
+    assert item["current_status"]["value"] == "complete"
+    assert item["last_update_as_of"] == "2008-02-01"
+    assert get(client, f"{URL}w-1/", then) == item
+    assert Pledge.objects.as_of(date(2009, 12, 31), date(2009, 12, 31)).get().status_on == (
+        Status.COMPLETE
+    )
+    # From 1 June 2010 it no longer did.
+    after = {"as_of": "2010-06-01", "recorded_on": "2010-06-01"}
+    assert statuses(get(client, params=after)) == {"w-1": "limited"}
+
+
+def test_as_of_alone_reads_the_record_as_it_stands_today(client, withdrawn_later):
+    # Withdrawn because it was wrong: wrong for 2009 too (Pledge.objects.as_of()).
+    [item] = get(client, params={"as_of": "2009-12-31"})["results"]
+    assert item["current_status"]["value"] == "limited"
+    assert (
+        item["current_status"]["value"] == Pledge.objects.as_of(date(2009, 12, 31)).get().status_on
+    )
+
+
+def test_a_pledge_not_yet_adopted_on_that_day_is_not_listed_and_its_page_says_why(
+    client, two_pledges
+):
+    assert get(client, params={"as_of": "2002-01-01"})["results"] == []
+    response = client.get(f"{URL}a-1/", {"as_of": "2002-01-01"})
+    assert response.status_code == 404
+    assert assert_documented(response)["detail"].startswith(
+        "a-1 was not in the record on 2002-01-01: its text was adopted on 2002-09-24"
+    )
+
+
+@pytest.mark.parametrize("url", [URL, f"{URL}a-1/"], ids=["list", "detail"])
+@pytest.mark.parametrize(
+    "params, message",
+    [
+        ({"as_of": "31/12/2005"}, "Enter a date as YYYY-MM-DD."),
+        ({"as_of": "2005-02-30"}, "Enter a date as YYYY-MM-DD."),
+        ({"recorded_on": "yesterday"}, "Enter a date as YYYY-MM-DD."),
+        (
+            {"as_of": "2999-01-01"},
+            "2999-01-01 is in the future: the record can be read as of today or any earlier day.",
+        ),
+    ],
+)
+def test_a_bad_day_is_a_400_naming_the_parameter(client, two_pledges, url, params, message):
+    response = client.get(url, params)
+    assert response.status_code == 400
+    [name] = params
+    assert assert_documented(response)["errors"] == {name: [message]}
+
+
+def test_the_detail_takes_only_the_day(client, two_pledges):
+    response = client.get(f"{URL}a-1/", {"status": "limited"})
+    assert response.status_code == 400
+    assert assert_documented(response)["errors"] == {
+        "status": ["This API does not know this parameter."]
+    }
+
+
+@pytest.mark.parametrize("ordering", [None, "status", "-last_update", "title"])
+def test_cursor_pages_as_of_a_day_reach_every_pledge_and_carry_the_day(client, ordering):
+    populate(13, updates_per_pledge=3)
+    make_pledge(title="Never updated")
+    params = {"as_of": "2005-06-30", "page_size": 3}
+    if ordering:
+        params["ordering"] = ordering
+    got, pages = follow(client, URL, params)
+    assert len(pages) == 5
+    for page in pages[:-1]:
+        assert "as_of=2005-06-30" in page["next"]
+    whole = get(client, params={**params, "page_size": 100})
+    assert got == refs(whole)
+    assert len(got) == 14
+    # and the statuses on each page are that day's, as on the single page
+    paged = {ref: status for page in pages for ref, status in statuses(page).items()}
+    assert paged == statuses(whole)
+    assert paged != statuses(get(client, params={"page_size": 100}))
+
+
+@pytest.mark.parametrize("params", [{}, {"page_size": 25}, {"recorded_on": "today"}])
+def test_a_page_as_of_a_day_costs_the_same_queries(client, django_assert_num_queries, params):
+    populate(30, updates_per_pledge=4)
+    if params.get("recorded_on") == "today":  # the data was entered today
+        params = {"recorded_on": timezone.localdate().isoformat()}
+    # The page's ids, the pledges with that day's columns, every tag, every update.
+    with django_assert_num_queries(4):
+        first = get(client, params={"as_of": "2006-06-30", "page_size": 3, **params})
+    with django_assert_num_queries(4):
+        get(client, first["next"])
+
+
+def test_the_etag_varies_with_the_day(client, two_pledges, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    caches["default"].clear()
+    today = client.get(URL)
+    then = client.get(URL, {"as_of": "2005-12-31"})
+    assert today["ETag"] and then["ETag"] and today["ETag"] != then["ETag"]
+    assert (
+        client.get(
+            URL, {"as_of": "2005-12-31"}, headers={"If-None-Match": then["ETag"]}
+        ).status_code
+        == 304
+    )
+    stale = client.get(URL, {"as_of": "2005-12-31"}, headers={"If-None-Match": today["ETag"]})
+    assert stale.status_code == 200
+    assert statuses(stale.json()) == {"a-1": "limited", "b-1": "no_information"}

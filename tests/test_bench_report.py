@@ -48,7 +48,12 @@ def test_the_export_targets_read_the_download():
 
 def test_the_note_lists_the_targets_of_the_engine():
     note = targets.note("sqlite")
-    assert note.count(" p95") == len(targets.for_engine("sqlite")) == 4
+    rows = targets.for_engine("sqlite")
+    # The list pages (4) and, for issue 18, the API's page and export (6).
+    assert len(rows) == 10
+    assert note.count("; ") == len(rows) - 1
+    for row in rows:
+        assert f"{row.label} {row.goal}" in note
     assert "Dashboard" not in note
     markdown = report(ARGS, [result("list")], [], 0.0)
     assert targets.note("postgresql") in markdown

@@ -15,7 +15,8 @@ from django.db.models import CharField, Prefetch, Value
 from django.urls import reverse
 
 from tracker.exports import id_set
-from tracker.models import Pledge, Status, StatusUpdate
+from tracker.filtersets import CURRENT_COLUMNS
+from tracker.models import CommitmentType, Pledge, StatementKind, Status, StatusUpdate
 from tracker.vocabulary import TAG_KINDS
 
 # A placeholder that every URL converter accepts (a ref, a slug, an int).
@@ -32,6 +33,7 @@ class Links:
         "update": "update-detail",
         "source": "source-detail",
         "source_api": "api-v1:source-detail",
+        "party": "party-detail",
     }
 
     def __init__(self, request):
@@ -101,26 +103,48 @@ def update_dict(update, links):
     return data
 
 
-STATUSES = {
-    status.value: {"value": status.value, "label": status.label, "definition": status.definition}
-    for status in Status
-}
+def described(choices):
+    """``{value: {"value", "label", "definition"}}`` for a vocabulary whose
+    members carry a definition (statuses, kinds of statement, types of
+    commitment), built once rather than per pledge."""
+    return {
+        member.value: {
+            "value": member.value,
+            "label": member.label,
+            "definition": member.definition,
+        }
+        for member in choices
+    }
 
-PLEDGE_COLUMNS = [
-    "pk",
-    "ref",
-    "title",
-    "quote",
-    "source__slug",
-    "source__title",
-    "source__short_title",
-    "paragraph",
-    "timeframe",
-    "current_status",
-    "last_update_as_of",
-    "created",
-    "updated",
-]
+
+STATUSES = described(Status)
+STATEMENT_KINDS = described(StatementKind)
+COMMITMENT_TYPES = described(CommitmentType)
+
+
+def pledge_columns(columns):
+    """The values_list lookups of pledge_dicts(); ``columns`` names the
+    status and last-update columns (the FilterSet's ``columns``: the
+    maintained ones, or those Pledge.objects.as_of() annotates)."""
+    return [
+        "pk",
+        "ref",
+        "title",
+        "quote",
+        "source__slug",
+        "source__title",
+        "source__short_title",
+        "paragraph",
+        "timeframe",
+        "statement_kind",
+        "commitment_type",
+        columns["status"],
+        columns["last_update"],
+        "created",
+        "updated",
+    ]
+
+
 UPDATE_COLUMNS = [
     "pledge_id",
     "pk",
@@ -171,11 +195,15 @@ def tags_by_pledge(pks):
     return found
 
 
-def updates_by_pledge(pks, links):
-    """``{pledge id: [update dict, ...]}``, newest first, in one query."""
+def updates_by_pledge(pks, links, day=None, recorded_on=None):
+    """``{pledge id: [update dict, ...]}``, newest first, in one query. With
+    ``day`` (and ``recorded_on``), the history as the pledge page shows it
+    on that day: updates dated by then (and entered by ``recorded_on``)."""
     found = defaultdict(list)
     rows = (
         StatusUpdate.objects.filter(pledge_id__in=id_set(pks))
+        .entered_by(recorded_on)
+        .dated_between(end=day)
         .newest_first()
         .values_list(*UPDATE_COLUMNS)
     )
@@ -215,16 +243,23 @@ def updates_by_pledge(pks, links):
     return found
 
 
-def pledge_dicts(pks, links):
+def pledge_dicts(pks, links, filterset=None):
     """The pledges ``pks``, in that order, with their tags and every update:
-    three queries whatever the number of pledges."""
+    three queries whatever the number of pledges. ``filterset`` (the list
+    page's, bound) sets the day they are read as of: its ``dated()`` and
+    ``columns``, the rule the site's pages use, and the history up to then."""
     if not pks:
         return []
-    rows = Pledge.objects.filter(pk__in=id_set(pks)).order_by().values_list(*PLEDGE_COLUMNS)
+    queryset = Pledge.objects.filter(pk__in=id_set(pks)).order_by()
+    columns, day, recorded_on = CURRENT_COLUMNS, None, None
+    if filterset is not None:
+        queryset, columns = filterset.dated(queryset), filterset.columns
+        day, recorded_on = filterset.as_of_day, filterset.as_recorded_on
+    rows = queryset.values_list(*pledge_columns(columns))
     by_pk = {row[0]: row for row in rows}
     tags = tags_by_pledge(pks)
     themes, actors, instruments = tags["themes"], tags["actors"], tags["instruments"]
-    updates = updates_by_pledge(pks, links)
+    updates = updates_by_pledge(pks, links, day, recorded_on)
     pledge_url, pledge_api, source_api, source_url = (
         links.pledge,
         links.pledge_api,
@@ -245,6 +280,8 @@ def pledge_dicts(pks, links):
             short_title,
             paragraph,
             timeframe,
+            statement_kind,
+            commitment_type,
             status,
             last_update_as_of,
             created,
@@ -267,10 +304,15 @@ def pledge_dicts(pks, links):
                 # The anchor rule of Paragraph.get_absolute_url() (#pN).
                 "paragraph_url": f"{source_url(source)}#p{paragraph}",
                 "timeframe": timeframe,
+                "statement_kind": STATEMENT_KINDS.get(statement_kind),
+                "commitment_type": COMMITMENT_TYPES.get(commitment_type),
                 "themes": themes.get(pk, []),
                 "actors": actors.get(pk, []),
                 "instruments": instruments.get(pk, []),
-                "current_status": STATUSES[status],
+                # Context is not a commitment and has no status.
+                "current_status": (
+                    STATUSES[status] if statement_kind != StatementKind.CONTEXT else None
+                ),
                 "last_update_as_of": last_update_as_of,
                 "created": created,
                 "updated": updated,

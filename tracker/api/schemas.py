@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 from pydantic_core import to_json
 
-from tracker.models import Status, Timeframe, UpdateKind
+from tracker.models import CommitmentType, StatementKind, Status, Timeframe, UpdateKind
 
 
 class Error(Schema):
@@ -45,6 +45,22 @@ class StatusOut(Schema):
     definition: str
 
 
+class StatementKindOut(Schema):
+    """What kind of statement the pledge's words make (see /methodology/)."""
+
+    value: StatementKind
+    label: str
+    definition: str
+
+
+class CommitmentTypeOut(Schema):
+    """What kind of thing the commitment asks for; it decides which statuses can apply."""
+
+    value: CommitmentType
+    label: str
+    definition: str
+
+
 class PledgeUpdate(Schema):
     """One update in a pledge's history."""
 
@@ -75,14 +91,26 @@ class PledgeOut(Schema):
     paragraph: int
     paragraph_url: str
     timeframe: Timeframe
+    statement_kind: StatementKindOut | None = Field(description="Null if not classified yet.")
+    commitment_type: CommitmentTypeOut | None = Field(
+        description="Null for context, which is not a commitment."
+    )
     themes: list[Tag]
     actors: list[Tag]
     instruments: list[InstrumentTag]
-    current_status: StatusOut
-    last_update_as_of: date | None
+    current_status: StatusOut | None = Field(
+        description="The status on the day read (?as_of=; today without it). Null for "
+        "context, which is not a commitment and has no status."
+    )
+    last_update_as_of: date | None = Field(
+        description="The date of the latest update of any kind on the day read."
+    )
     created: datetime
     updated: datetime
-    updates: list[PledgeUpdate] = Field(description="Every update, newest first.")
+    updates: list[PledgeUpdate] = Field(
+        description="Every update, newest first; as of a day, those dated by then "
+        "(and with ?recorded_on=, entered by then)."
+    )
 
 
 class UpdateOut(PledgeUpdate):
@@ -171,6 +199,83 @@ class InstrumentList(Schema):
     results: list[InstrumentOut]
 
 
+class Definition(Schema):
+    value: str
+    label: str
+    definition: str
+
+
+class StatementKindDefinition(Definition):
+    value: StatementKind
+    is_commitment: bool = Field(
+        description="False for context: it commits no one, takes no status and is "
+        "left out of every count."
+    )
+    pledges_url: str
+
+
+class CommitmentTypeDefinition(Definition):
+    value: CommitmentType
+    allowed_statuses: list[Status] = Field(
+        description="The statuses an update on such a commitment may record."
+    )
+    pledges_url: str
+
+
+class Modality(Schema):
+    """The two classifications of a pledge, as the methodology page defines them."""
+
+    statement_kinds: list[StatementKindDefinition]
+    commitment_types: list[CommitmentTypeDefinition]
+
+
+class CellSide(Schema):
+    status: Status
+    update: int = Field(description="The id of the latest such update.")
+    url: str = Field(description="That update in the API.")
+
+
+class MatrixCell(Schema):
+    """One pledge for one party, as the matrix page and /matrix/data.json show it."""
+
+    status: str = Field(
+        description="A status, “contested” (the latest self-report and the latest "
+        "independent assessment disagree) or “not_applicable” (a steward narrowed the "
+        "pledge to other parties); see `legend`."
+    )
+    label: str
+    self_report: CellSide | None = Field(
+        default=None, description="The party's latest self-report, if any."
+    )
+    independent_assessment: CellSide | None = Field(
+        default=None, description="The latest independent assessment, if any."
+    )
+
+
+class MatrixRow(Schema):
+    ref: str
+    title: str
+    url: str = Field(description="The pledge's page on the site.")
+    api_url: str
+    cells: dict[str, MatrixCell] = Field(description="One cell per party, by the party's slug.")
+
+
+class MatrixParty(Schema):
+    slug: str
+    name: str
+    url: str = Field(description="The party's page on the site.")
+
+
+class MatrixPage(Schema):
+    source: SourceRef
+    as_of: date | None = Field(description="The day the cells are read as of; null for today.")
+    parties: list[MatrixParty] = Field(description="The columns, by name.")
+    legend: list[Definition] = Field(description="Every cell status, with its definition.")
+    results: list[MatrixRow] = Field(description="The rows: pledges, in reading order.")
+    next: str | None
+    previous: str | None
+
+
 class UpdateIn(Schema):
     """A new status update: the fields of the site's form, under its rules."""
 
@@ -206,10 +311,14 @@ class PledgeLine(Schema):
     paragraph: int
     quote: str
     timeframe: Timeframe
+    statement_kind: StatementKind | None
+    commitment_type: CommitmentType | None = Field(description="Null for context.")
     themes: list[str]
     actors: list[str]
     instruments: list[str]
-    current_status: Status
+    current_status: Status | None = Field(
+        description="On the day read (?as_of=); null for context, which has no status."
+    )
     last_update_as_of: date | None
     latest_update: LatestUpdate | None
 

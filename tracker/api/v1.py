@@ -25,8 +25,11 @@ from ninja.errors import AuthenticationError
 from ninja.openapi.docs import Swagger
 from ninja.security import HttpBearer
 
-from tracker.api import cursor, export, schemas, throttling
+from tracker import parties
+from tracker.api import cursor, export, matrix, schemas, throttling
 from tracker.api.data import (
+    COMMITMENT_TYPES,
+    STATEMENT_KINDS,
     Links,
     pledge_dicts,
     update_dict,
@@ -34,9 +37,24 @@ from tracker.api.data import (
 from tracker.api.filtersets import StatusUpdateFilterSet
 from tracker.api.http import too_many
 from tracker.api.openapi import filter_parameters, paging_parameters
-from tracker.filtersets import PledgeFilterSet, valid_filterset
+from tracker.filtersets import (
+    DATE_PARAMETERS,
+    PledgeFilterSet,
+    dated_filterset,
+    valid_filterset,
+)
 from tracker.forms import StatusUpdateForm
-from tracker.models import Actor, Instrument, Pledge, SourceDocument, StatusUpdate, Theme
+from tracker.models import (
+    Actor,
+    CommitmentType,
+    Instrument,
+    Pledge,
+    SourceDocument,
+    StatementKind,
+    StatusUpdate,
+    Theme,
+    id_set,
+)
 from tracker.views import not_their_pledge
 
 DEFAULT_PAGE_SIZE = 50
@@ -51,6 +69,12 @@ Meeting (2003), quoted verbatim, with the evidenced status updates on each.
 
 * Reading is public and needs no key. Lists come a page at a time: follow
   `next` (also in the `Link` header) until it is null.
+* The record on any past day: `?as_of=YYYY-MM-DD` on the pledges, the matrix
+  and the pledge export gives every status as the updates dated on or before
+  that day make it (as the record stands today: withdrawn updates do not
+  count); add `recorded_on=YYYY-MM-DD` for the record as the tracker held it
+  at the end of that day (updates entered later left out, withdrawals made
+  later not applied).
 * Anonymous GETs carry `ETag`, `Last-Modified` and `Cache-Control`; send
   `If-None-Match` to get a `304 Not Modified` while nothing has changed.
 * Writing needs a personal API token (create one at /account/tokens/), sent as
@@ -129,23 +153,7 @@ def not_found(request, exc):
     return schemas.error(404, "There is nothing at this address.")
 
 
-# The list page's record on another day (issue 17) is not served by v1 yet:
-# refused by name rather than ignored, so nobody gets today's data for it.
-NOT_YET = {"as_of", "recorded_on"}
-
-
 def refuse_unknown(params, known):
-    later = sorted(NOT_YET & set(params))
-    if later:
-        raise BadRequest(
-            {
-                name: [
-                    "API v1 does not serve the record as of another day yet; "
-                    "/api/pledges/ and /pledges/ take this parameter."
-                ]
-                for name in later
-            }
-        )
     unknown = sorted(set(params) - set(known) - set(PAGING_PARAMETERS))
     if unknown:
         raise BadRequest({name: ["This API does not know this parameter."] for name in unknown})
@@ -167,6 +175,23 @@ def filter_data(params):
     return data
 
 
+def valid_pledge_filters(params):
+    """The list page's FilterSet bound to the query; its errors are a 400."""
+    filterset, errors = valid_filterset(filter_data(params))
+    if errors:
+        raise BadRequest(errors)
+    return filterset
+
+
+def valid_update_filters(params):
+    filterset = StatusUpdateFilterSet(
+        filter_data(params), queryset=StatusUpdate.objects.newest_first()
+    )
+    if not filterset.is_valid():
+        raise BadRequest({name: list(messages) for name, messages in filterset.errors.items()})
+    return filterset
+
+
 def page_of(request, queryset, size):
     try:
         return cursor.page_of(queryset, size, request.GET.get("cursor") or None)
@@ -176,8 +201,9 @@ def page_of(request, queryset, size):
         ) from None
 
 
-def paged_response(request, schema, results, page, links, trusted=False):
-    """The page with ``next``/``previous`` links, also in a ``Link`` header."""
+def paged_response(request, schema, results, page, links, trusted=False, **fields):
+    """The page with ``next``/``previous`` links, also in a ``Link`` header;
+    ``fields`` go in the body beside them."""
 
     def url(token):
         if token is None:
@@ -188,7 +214,9 @@ def paged_response(request, schema, results, page, links, trusted=False):
 
     next_url, previous_url = url(page.next_cursor), url(page.previous_cursor)
     response = schemas.render(
-        schema, {"results": results, "next": next_url, "previous": previous_url}, trusted=trusted
+        schema,
+        {**fields, "results": results, "next": next_url, "previous": previous_url},
+        trusted=trusted,
     )
     link = [f'<{u}>; rel="{rel}"' for u, rel in ((next_url, "next"), (previous_url, "prev")) if u]
     if link:
@@ -206,35 +234,66 @@ def paged_response(request, schema, results, page, links, trusted=False):
     tags=["pledges"],
     summary="List pledges",
     description="Pledges in the list page's order (or the one asked for), each with its "
-    "tags and every status update, a page at a time. The filters are those of /pledges/.",
-    openapi_extra={"parameters": [*filter_parameters(PledgeFilterSet, exclude=NOT_YET), *PAGING]},
+    "kind of statement, type of commitment, tags and every status update, a page at a "
+    "time. The filters are those of /pledges/; with `as_of` every status, filter and "
+    "order follows that day's record, and each pledge's updates are those dated by then.",
+    openapi_extra={"parameters": [*filter_parameters(PledgeFilterSet), *PAGING]},
 )
 def list_pledges(request):
     refuse_unknown(request.GET, PledgeFilterSet.base_filters)
     size = page_size(request.GET)
-    filterset, errors = valid_filterset(filter_data(request.GET))
-    if errors:
-        raise BadRequest(errors)
+    filterset = valid_pledge_filters(request.GET)
     page = page_of(request, filterset.qs, size)
     links = Links(request)
-    results = pledge_dicts(page.pks, links)
+    results = pledge_dicts(page.pks, links, filterset)
     return paged_response(request, schemas.PledgePage, results, page, links, trusted=True)
 
 
 @api.get(
     "/pledges/{ref:ref}/",
-    response={200: schemas.PledgeOut, **NOT_FOUND},
+    response={200: schemas.PledgeOut, **BAD_REQUEST, **NOT_FOUND},
     url_name="pledge-detail",
     tags=["pledges"],
     summary="One pledge",
-    description="The pledge with this ref, its tags and every status update.",
+    description="The pledge with this ref, its tags and every status update; with `as_of`, "
+    "as it stood on that day (a 404 if its text had not been adopted by then).",
+    openapi_extra={
+        "parameters": filter_parameters(
+            PledgeFilterSet, exclude=set(PledgeFilterSet.base_filters) - set(DATE_PARAMETERS)
+        )
+    },
 )
 def get_pledge(request, ref: str):
-    pk = Pledge.objects.filter(ref=ref).values_list("pk", flat=True).first()
-    pledges = pledge_dicts([pk], Links(request)) if pk else []
+    refuse_unknown(request.GET, DATE_PARAMETERS)
+    filterset, errors = dated_filterset(request.GET)
+    if errors:
+        raise BadRequest(errors)
+    pk = filterset.dated(Pledge.objects.filter(ref=ref)).values_list("pk", flat=True).first()
+    pledges = pledge_dicts([pk], Links(request), filterset) if pk else []
     if not pledges:
+        if filterset.as_of_day is not None:
+            not_yet_in_the_record(ref, filterset.as_of_day)
         raise Http404
     return schemas.render(schemas.PledgeOut, pledges[0], trusted=True)
+
+
+def not_yet_in_the_record(ref, day):
+    """The 404 of a pledge that exists today but not on ``day``, saying why."""
+    adopted = Pledge.objects.filter(ref=ref).values_list("source_adopted", flat=True).first()
+    if adopted is not None:
+        raise NotInTheRecord(
+            f"{ref} was not in the record on {day.isoformat()}: its text was adopted on "
+            f"{adopted.isoformat()}, or the pledge entered the tracker later."
+        )
+
+
+class NotInTheRecord(Exception):
+    """A pledge asked for as of a day before it was in the record."""
+
+
+@api.exception_handler(NotInTheRecord)
+def not_in_the_record(request, exc):
+    return schemas.error(404, str(exc))
 
 
 # --- Status updates ------------------------------------------------------------
@@ -353,11 +412,7 @@ def form_data(body):
 def list_updates(request):
     refuse_unknown(request.GET, StatusUpdateFilterSet.base_filters)
     size = page_size(request.GET)
-    filterset = StatusUpdateFilterSet(
-        filter_data(request.GET), queryset=StatusUpdate.objects.newest_first()
-    )
-    if not filterset.is_valid():
-        raise BadRequest({name: list(messages) for name, messages in filterset.errors.items()})
+    filterset = valid_update_filters(request.GET)
     page = page_of(request, filterset.qs, size)
     links = Links(request)
     updates = StatusUpdate.objects.filter(pk__in=page.pks).select_related(
@@ -527,28 +582,149 @@ def list_instruments(request):
     return schemas.render(schemas.InstrumentList, {"results": results})
 
 
+# --- The matrix ------------------------------------------------------------------
+
+MATRIX_DEFAULT_ROWS = 100
+MATRIX_PAGING = paging_parameters(MATRIX_DEFAULT_ROWS, parties.MATRIX_ROWS_PER_PAGE)
+MATRIX_FILTERS = [
+    {**parameter, "required": True} if parameter["name"] == "source" else parameter
+    for parameter in filter_parameters(PledgeFilterSet, exclude={"recorded_on"})
+]
+
+
+def matrix_page_size(params):
+    raw = params.get("page_size", "").strip()
+    if not raw:
+        return MATRIX_DEFAULT_ROWS
+    if not raw.isdigit() or not 1 <= int(raw) <= parties.MATRIX_ROWS_PER_PAGE:
+        raise BadRequest(
+            {"page_size": [f"Ask for 1 to {parties.MATRIX_ROWS_PER_PAGE} rows a page."]}
+        )
+    return int(raw)
+
+
+@api.get(
+    "/matrix/",
+    response={200: schemas.MatrixPage, **BAD_REQUEST},
+    url_name="matrix",
+    tags=["parties"],
+    summary="The pledge × party matrix of one source",
+    description="The pledges of one text (`source`, required) that the list's filters "
+    "select, in reading order, a page of rows at a time, each with one cell per party "
+    "of the text: the party's own status on the pledge, from its latest self-report and "
+    "the latest independent assessment (contested where they disagree). The same cells "
+    "as /matrix/ and /matrix/data.json. With `as_of`, the cells and the pledges as the "
+    "updates dated on or before that day make them.",
+    openapi_extra={"parameters": [*MATRIX_FILTERS, *MATRIX_PAGING]},
+)
+def get_matrix(request):
+    # recorded_on is not offered: the per-party rule
+    # (StatusUpdate.objects.party_cells) reads the record as it stands today.
+    refuse_unknown(request.GET, set(PledgeFilterSet.base_filters) - {"recorded_on"})
+    size = matrix_page_size(request.GET)
+    filterset = valid_pledge_filters(request.GET)
+    slug = filterset.form.cleaned_data.get("source")
+    if not slug:
+        raise BadRequest(
+            {"source": ["Say which text: the slug of a source, e.g. source=asem-copenhagen-2002."]}
+        )
+    source = SourceDocument.objects.without_text().get(slug=slug)
+    party_list = parties.parties_of(source)
+    page = page_of(request, parties.matrix_pledges(filterset.qs), size)
+    pledges = parties.matrix_pledges(Pledge.objects.filter(pk__in=id_set(page.pks)))
+    rows = matrix.matrix_rows(pledges, party_list, filterset.as_of_day)
+    links = Links(request)
+    return paged_response(
+        request,
+        schemas.MatrixPage,
+        matrix.matrix_results(rows, party_list, links),
+        page,
+        links,
+        trusted=True,
+        source={
+            "slug": source.slug,
+            "title": source.title,
+            "short_title": source.short_title,
+            "url": links.source_api(source.slug),
+        },
+        as_of=filterset.as_of_day,
+        parties=[
+            {"slug": party.slug, "name": party.name, "url": links.party(party.slug)}
+            for party in party_list
+        ],
+        legend=parties.legend(),
+    )
+
+
+@api.get(
+    "/modality/",
+    response={200: schemas.Modality, **BAD_REQUEST},
+    url_name="modality",
+    tags=["vocabularies"],
+    summary="The kinds of statement and types of commitment",
+    description="The two classifications of every pledge, with the definitions of the "
+    "methodology page: how strongly its words commit (context commits no one) and what "
+    "a commitment asks for, which decides the statuses that can apply.",
+)
+def get_modality(request):
+    refuse_unknown(request.GET, ())
+    links = Links(request)
+    return schemas.render(
+        schemas.Modality,
+        {
+            "statement_kinds": [
+                {
+                    **STATEMENT_KINDS[kind.value],
+                    "is_commitment": kind.is_commitment,
+                    "pledges_url": pledges_filtered_by(links, "statement_kind", kind.value),
+                }
+                for kind in StatementKind
+            ],
+            "commitment_types": [
+                {
+                    **COMMITMENT_TYPES[kind.value],
+                    "allowed_statuses": kind.allowed_statuses,
+                    "pledges_url": pledges_filtered_by(links, "commitment_type", kind.value),
+                }
+                for kind in CommitmentType
+            ],
+        },
+    )
+
+
 # --- Bulk exports -------------------------------------------------------------------
-
-
-def export_operation(line_schema, description):
-    return {
-        "responses": {
-            "200": {
-                "description": description,
-                "content": {
-                    "application/x-ndjson": {
-                        "schema": {"$ref": f"#/components/schemas/{line_schema.__name__}"}
-                    }
-                },
-            }
-        }
-    }
-
 
 EXPORT_RESPONSES = {
     **BAD_REQUEST,
     503: schemas.Error,  # every export slot is streaming: try again after Retry-After
 }
+
+
+def export_endpoint(path, url_name, filterset_class, line_schema, line, summary, description):
+    """The operation decorator of an export: one JSON object a line (``line``
+    says what each is), documented by ``line_schema``, taking
+    ``filterset_class``' parameters."""
+    return api.get(
+        path,
+        response=EXPORT_RESPONSES,
+        url_name=url_name,
+        tags=["exports"],
+        summary=summary,
+        description=description,
+        openapi_extra={
+            "parameters": filter_parameters(filterset_class),
+            "responses": {
+                "200": {
+                    "description": line,
+                    "content": {
+                        "application/x-ndjson": {
+                            "schema": {"$ref": f"#/components/schemas/{line_schema.__name__}"}
+                        }
+                    },
+                }
+            },
+        },
+    )
 
 
 def start_export(request):
@@ -569,56 +745,59 @@ def start_export(request):
     return slot, None
 
 
-@api.get(
-    "/export/pledges.ndjson",
-    response=EXPORT_RESPONSES,
-    url_name="export-pledges",
-    tags=["exports"],
-    summary="Every pledge, one JSON object a line",
-    description="The pledges the filters select (the list page's filters; all of them "
-    "without), in the list's order, streamed as NDJSON: each line a pledge with its tags' "
-    "slugs and its latest update. Limited per hour per token or address, and to a few at "
-    "a time across the site.",
-    openapi_extra={
-        "parameters": filter_parameters(PledgeFilterSet, exclude=NOT_YET),
-        **export_operation(schemas.PledgeLine, "One pledge a line."),
-    },
-)
-def export_pledges(request):
-    refuse_unknown(request.GET, PledgeFilterSet.base_filters)
-    filterset, errors = valid_filterset(request.GET)
-    if errors:
-        raise BadRequest(errors)
+def streamed_export(request, filterset_class, validate, lines, basename):
+    """An export's whole answer: the parameters checked (a 400 names the bad
+    ones) before a slot is taken, then ``lines(filterset)`` streamed as NDJSON
+    while the slot is held."""
+    refuse_unknown(request.GET, filterset_class.base_filters)
+    filterset = validate(request.GET)
     slot, refusal = start_export(request)
     if refusal:
         return refusal
+    return export.ndjson_response(lines(filterset), slot, basename)
+
+
+@export_endpoint(
+    "/export/pledges.ndjson",
+    "export-pledges",
+    PledgeFilterSet,
+    schemas.PledgeLine,
+    "One pledge a line.",
+    summary="Every pledge, one JSON object a line",
+    description="The pledges the filters select (the list page's filters; all of them "
+    "without), in the list's order, streamed as NDJSON: each line a pledge with its kind "
+    "of statement, type of commitment, its tags' slugs and its latest update; with "
+    "`as_of`, as they stood on that day. Limited per hour per token or address, and to "
+    "a few at a time across the site.",
+)
+def export_pledges(request):
     prefix = request.build_absolute_uri(reverse("pledge-list"))
-    return export.ndjson_response(export.pledge_lines(filterset.qs, prefix), slot, "pledges")
+    return streamed_export(
+        request,
+        PledgeFilterSet,
+        valid_pledge_filters,
+        lambda filterset: export.pledge_lines(
+            filterset.qs, prefix, export.pledge_fields(filterset), filterset.vocabulary
+        ),
+        "pledges",
+    )
 
 
-@api.get(
+@export_endpoint(
     "/export/updates.ndjson",
-    response=EXPORT_RESPONSES,
-    url_name="export-updates",
-    tags=["exports"],
+    "export-updates",
+    StatusUpdateFilterSet,
+    schemas.UpdateLine,
+    "One status update a line.",
     summary="Every status update, one JSON object a line",
     description="The status updates the filters select (those of /api/v1/updates/), newest "
     "first, withdrawn ones included and marked, streamed as NDJSON.",
-    openapi_extra={
-        "parameters": filter_parameters(StatusUpdateFilterSet),
-        **export_operation(schemas.UpdateLine, "One status update a line."),
-    },
 )
 def export_updates(request):
-    refuse_unknown(request.GET, StatusUpdateFilterSet.base_filters)
-    filterset = StatusUpdateFilterSet(request.GET, queryset=StatusUpdate.objects.newest_first())
-    if not filterset.is_valid():
-        raise BadRequest({name: list(messages) for name, messages in filterset.errors.items()})
-    slot, refusal = start_export(request)
-    if refusal:
-        return refusal
-    return export.ndjson_response(export.update_lines(filterset.qs), slot, "status-updates")
-
-
-# Issues 16 and 17 add here: the pledge × party matrix (/matrix/) and
-# ?as_of=YYYY-MM-DD on the pledge endpoints (the record as it stood then).
+    return streamed_export(
+        request,
+        StatusUpdateFilterSet,
+        valid_update_filters,
+        lambda filterset: export.update_lines(filterset.qs),
+        "status-updates",
+    )
