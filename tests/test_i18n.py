@@ -244,3 +244,11 @@ def test_the_sitemap_lists_each_page_in_both_languages(client):
     twin = f'hreflang="fr" href="http://testserver/fr/pledges/{pledge.ref}/"'
     assert twin in text
     assert 'hreflang="x-default" href="http://testserver/methodology/"' in text
+
+
+@pytest.mark.django_db
+def test_the_api_answers_in_english_after_a_french_page(client):
+    client.get("/fr/methodology/")
+    body = client.get("/api/v1/modality/").json()
+    labels = {kind["value"]: kind["label"] for kind in body["statement_kinds"]}
+    assert labels["context"] == "Context, not a commitment"

@@ -11,8 +11,10 @@ and an author for each update) was half of a page's 155 ms of CPU.
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import CharField, Prefetch, Value
 from django.urls import reverse
+from django.utils import translation
 
 from tracker.exports import id_set
 from tracker.filtersets import CURRENT_COLUMNS
@@ -106,15 +108,18 @@ def update_dict(update, links):
 def described(choices):
     """``{value: {"value", "label", "definition"}}`` for a vocabulary whose
     members carry a definition (statuses, kinds of statement, types of
-    commitment), built once rather than per pledge."""
-    return {
-        member.value: {
-            "value": member.value,
-            "label": member.label,
-            "definition": member.definition,
+    commitment), built once rather than per pledge. In the site's default
+    language, as plain strings: the API has no language prefix and always
+    answers in English, whatever language the thread that imports this is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            member.value: {
+                "value": member.value,
+                "label": str(member.label),
+                "definition": str(member.definition),
+            }
+            for member in choices
         }
-        for member in choices
-    }
 
 
 STATUSES = described(Status)
