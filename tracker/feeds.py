@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import format_html, format_html_join, linebreaks
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.exports import plain_text_errors
 from tracker.filtersets import valid_update_dates
@@ -27,7 +29,11 @@ class UpdatesFeed(Feed):
 
     def item_title(self, item):
         as_of = format_date(item.as_of, "j F Y")
-        return f"{item.pledge.ref} — {item.get_status_display()} (as of {as_of})"
+        return gettext("%(ref)s — %(status)s (as of %(day)s)") % {
+            "ref": item.pledge.ref,
+            "status": item.get_status_display(),
+            "day": as_of,
+        }
 
     def item_description(self, item):
         # Atom's summary is HTML here, so the summary is escaped into paragraphs.
@@ -39,7 +45,7 @@ class UpdatesFeed(Feed):
         html = linebreaks(item.summary, autoescape=True)
         if evidence:
             joined = format_html_join("; ", "{}", ((part,) for part in evidence))
-            html += format_html("<p>Evidence: {}</p>", joined)
+            html += format_html("<p>{} {}</p>", gettext("Evidence:"), joined)
         return html
 
     def item_link(self, item):
@@ -68,8 +74,8 @@ class AllUpdatesFeed(UpdatesFeed):
     """Every update; ``?from=`` and ``?to=`` keep those dated within the two
     days (as /changes/ and the updates CSV do)."""
 
-    title = "Pledge Tracker: all status updates"
-    subtitle = "The latest status updates on every pledge."
+    title = _("Pledge Tracker: all status updates")
+    subtitle = _("The latest status updates on every pledge.")
 
     def __call__(self, request, *args, **kwargs):
         _dates, errors = valid_update_dates(request.GET)
@@ -94,10 +100,12 @@ class ThemeUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
-        return f"Pledge Tracker: status updates on {theme.name}"
+        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": theme.name}
 
     def subtitle(self, theme):
-        return f"The latest status updates on pledges in the theme {theme.name}."
+        return gettext("The latest status updates on pledges in the theme %(name)s.") % {
+            "name": theme.name
+        }
 
     def link(self, theme):
         return theme.get_absolute_url()
@@ -111,7 +119,7 @@ class PledgeUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Pledge, ref=ref)
 
     def title(self, pledge):
-        return f"Pledge Tracker: status updates on {pledge.ref}"
+        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": pledge.ref}
 
     def subtitle(self, pledge):
         return pledge.title
@@ -130,10 +138,12 @@ class PartyUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Actor, slug=slug, party_memberships__isnull=False)
 
     def title(self, actor):
-        return f"Pledge Tracker: status updates on {actor.name}"
+        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": actor.name}
 
     def subtitle(self, actor):
-        return f"The latest self-reports by {actor.name} and independent assessments of it."
+        return gettext("The latest self-reports by %(name)s and independent assessments of it.") % {
+            "name": actor.name
+        }
 
     def link(self, actor):
         return actor.get_absolute_url()

@@ -15,6 +15,8 @@ from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.error_messages import DATE_FORMAT
 from tracker.models import (
@@ -58,7 +60,7 @@ def status_rank(column="current_status"):
 def not_in_the_future(value):
     if value > timezone.localdate():
         raise ValidationError(
-            "%(date)s is in the future: the record can be read as of today or any earlier day.",
+            _("%(date)s is in the future: the record can be read as of today or any earlier day."),
             params={"date": value.isoformat()},
         )
 
@@ -114,118 +116,123 @@ class VocabularyChoices(BaseChoiceIterator):
 
 class PledgeFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="search",
-        help_text="Words in the ref, title, quote or update summaries.",
+        help_text=_("Words in the ref, title, quote or update summaries."),
     )
     # Theme, source, actor and instrument take slugs, validated against the
     # cached vocabulary (tracker/vocabulary.py) rather than one query each;
     # __init__ fills in their choices.
     theme = django_filters.MultipleChoiceFilter(
-        label="Theme",
+        label=_("Theme"),
         field_name="themes",
         method="filter_tagged",
-        error_messages={"invalid_choice": "There is no theme “%(value)s”."},
+        error_messages={"invalid_choice": _("There is no theme “%(value)s”.")},
     )
     source = django_filters.ChoiceFilter(
-        label="Source",
+        label=_("Source"),
         method="filter_source",
-        empty_label="Any source",
-        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+        empty_label=_("Any source"),
+        error_messages={"invalid_choice": _("There is no source “%(value)s”.")},
     )
     status = django_filters.MultipleChoiceFilter(
-        label="Current status",
+        label=_("Current status"),
         method="filter_status",
         choices=Status.choices,
         # MultipleChoiceFilter defaults to DISTINCT, for to-many fields; this
         # is a plain column, and DISTINCT over whole rows sorts every match.
         distinct=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a status."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a status.")},
     )
     statement_kind = django_filters.MultipleChoiceFilter(
-        label="Kind of statement",
+        label=_("Kind of statement"),
         field_name="statement_kind",
         choices=StatementKind.choices,
         distinct=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a kind of statement."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a kind of statement.")},
     )
     commitment_type = django_filters.MultipleChoiceFilter(
-        label="Type of commitment",
+        label=_("Type of commitment"),
         field_name="commitment_type",
         choices=CommitmentType.choices,
         distinct=False,
-        error_messages={"invalid_choice": "“%(value)s” is not a type of commitment."},
+        error_messages={"invalid_choice": _("“%(value)s” is not a type of commitment.")},
     )
     actor = django_filters.ChoiceFilter(
-        label="Actor",
+        label=_("Actor"),
         field_name="actors",
-        empty_label="Any actor",
+        empty_label=_("Any actor"),
         method="filter_tagged",
-        error_messages={"invalid_choice": "There is no actor “%(value)s”."},
+        error_messages={"invalid_choice": _("There is no actor “%(value)s”.")},
     )
     instrument = django_filters.ChoiceFilter(
-        label="Instrument",
+        label=_("Instrument"),
         field_name="instruments",
-        empty_label="Any instrument",
+        empty_label=_("Any instrument"),
         method="filter_tagged",
-        error_messages={"invalid_choice": "There is no instrument “%(value)s”."},
+        error_messages={"invalid_choice": _("There is no instrument “%(value)s”.")},
     )
     timeframe = django_filters.ChoiceFilter(
-        label="Timeframe", field_name="timeframe", choices=Timeframe.choices, empty_label="Any"
+        label=_("Timeframe"),
+        field_name="timeframe",
+        choices=Timeframe.choices,
+        empty_label=_("Any"),
     )
     updated_after = django_filters.DateFilter(
-        label="Last update on or after",
+        label=_("Last update on or after"),
         method="filter_last_update",
         lookup_expr="gte",
         widget=DateInput(),
         error_messages={"invalid": DATE_FORMAT},
     )
     updated_before = django_filters.DateFilter(
-        label="Last update on or before",
+        label=_("Last update on or before"),
         method="filter_last_update",
         lookup_expr="lte",
         widget=DateInput(),
         error_messages={"invalid": DATE_FORMAT},
     )
     stale = django_filters.ChoiceFilter(
-        label="Stale",
+        label=_("Stale"),
         method="filter_stale",
         choices=[
-            ("yes", "Stale: a commitment with no update in over a year"),
-            ("no", "Updated within a year"),
+            ("yes", _("Stale: a commitment with no update in over a year")),
+            ("no", _("Updated within a year")),
         ],
-        empty_label="Either",
+        empty_label=_("Either"),
     )
     # The record on another day (Pledge.objects.as_of()): every status, count
     # and "last update" of the list as that day's updates make them. Both are
     # applied by dated(), before the other filters; the methods only validate.
     as_of = django_filters.DateFilter(
-        label="Status as of",
+        label=_("Status as of"),
         method="filter_dated",
         widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-        help_text="Every status as the updates dated on or before this day make it.",
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+        help_text=_("Every status as the updates dated on or before this day make it."),
     )
     recorded_on = django_filters.DateFilter(
-        label="As the tracker recorded it on",
+        label=_("As the tracker recorded it on"),
         method="filter_dated",
         widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],  # 01/02/2005 would be ambiguous
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
-        help_text="Optional: leave out what was entered after this day, and count updates "
-        "withdrawn after it, as the tracker then showed them.",
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
+        help_text=_(
+            "Optional: leave out what was entered after this day, and count updates "
+            "withdrawn after it, as the tracker then showed them."
+        ),
     )
     ordering = StatusOrderingFilter(
-        label="Sort by",
+        label=_("Sort by"),
         fields=[(field, name) for name, field in ORDERING_FIELDS.items()],
         field_labels={
-            "ref": "Reference",
-            "title": "Title",
-            "status_rank": "Status",
-            "last_update_as_of": "Last update",
+            "ref": _("Reference"),
+            "title": _("Title"),
+            "status_rank": _("Status"),
+            "last_update_as_of": _("Last update"),
         },
         empty_label=None,
     )
@@ -447,16 +454,16 @@ def _date_filter(label, help_text):
         widget=DateInput(),
         validators=[not_in_the_future],
         input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+        error_messages={"invalid": _("Enter a date as YYYY-MM-DD.")},
         help_text=help_text,
     )
 
 
 UpdateDatesFilterSet.base_filters["from"] = _date_filter(
-    "From", "The first day of the period, included."
+    _("From"), _("The first day of the period, included.")
 )
 UpdateDatesFilterSet.base_filters["to"] = _date_filter(
-    "To", "The last day of the period, included."
+    _("To"), _("The last day of the period, included.")
 )
 
 
@@ -480,8 +487,11 @@ def valid_update_dates(data, defaults=False):
     start, end = filterset.start, filterset.end
     if start and end and start > end:
         errors["from"] = [
-            f"The period starts on {start.isoformat()}, after it ends "
-            f"({end.isoformat()}): give a “from” day on or before the “to” day."
+            gettext(
+                "The period starts on %(start)s, after it ends (%(end)s): "
+                "give a “from” day on or before the “to” day."
+            )
+            % {"start": start.isoformat(), "end": end.isoformat()}
         ]
         data.pop("from", None)
         filterset = UpdateDatesFilterSet(data, StatusUpdate.objects.all(), defaults=defaults)

@@ -1622,13 +1622,28 @@ class Scorecard:
     def figures(self):
         """The five headline figures in display order, for templates."""
         return [
-            ("commitments", "Commitments", self.commitments, None),
-            ("with-progress", "With documented progress", self.with_progress, self.progress_share),
-            ("complete", "Complete", self.complete, self.share(self.complete)),
-            ("stalled", "Stalled", self.stalled, self.share(self.stalled)),
+            ("commitments", _("Commitments"), self.commitments, None),
+            (
+                "with-progress",
+                _("With documented progress"),
+                self.with_progress,
+                self.progress_share,
+            ),
+            (
+                "complete",
+                pgettext_lazy("headline figure", "Complete"),
+                self.complete,
+                self.share(self.complete),
+            ),
+            (
+                "stalled",
+                pgettext_lazy("headline figure", "Stalled"),
+                self.stalled,
+                self.share(self.stalled),
+            ),
             (
                 "no-information",
-                "No information",
+                pgettext_lazy("headline figure", "No information"),
                 self.no_information,
                 self.share(self.no_information),
             ),

@@ -9,6 +9,9 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from tracker.models import (
     ALLOWED_STATUSES,
@@ -592,3 +595,45 @@ def update_events(updates, shown):
     for event in events.values():
         event.updates.sort(key=lambda update: update.pledge.ref)
     return list(events.values())
+
+
+def scorecard_headline(scorecard, scope):
+    """The scorecard's sentence, there to be quoted as it stands. It holds four
+    numbers, each with its own singular and plural, so each clause is a
+    catalogue entry of its own (a language agrees each verb with its number)
+    and the sentence that joins them is one more. ``scope`` is a phrase such as
+    "in this text". Escaped here, so safe to mark."""
+    progress = ngettext(
+        "%(number)s (%(share)s%%) has documented progress",
+        "%(number)s (%(share)s%%) have documented progress",
+        scorecard.with_progress,
+    ) % {"number": scorecard.with_progress, "share": scorecard.progress_share}
+    complete = ngettext(
+        "%(number)s of them complete", "%(number)s of them complete", scorecard.complete
+    ) % {"number": scorecard.complete}
+    stalled = ngettext("%(number)s is stalled", "%(number)s are stalled", scorecard.stalled) % {
+        "number": scorecard.stalled
+    }
+    no_information = ngettext(
+        "%(number)s has no information",
+        "%(number)s have no information",
+        scorecard.no_information,
+    ) % {"number": scorecard.no_information}
+    sentence = ngettext(
+        "Of the %(number)s commitment %(scope)s, <strong>%(progress)s</strong>, %(complete)s; "
+        "%(stalled)s and %(no_information)s.",
+        "Of the %(number)s commitments %(scope)s, <strong>%(progress)s</strong>, %(complete)s; "
+        "%(stalled)s and %(no_information)s.",
+        scorecard.commitments,
+    )
+    return mark_safe(  # noqa: S308 - the sentence is ours, every value is escaped
+        sentence
+        % {
+            "number": scorecard.commitments,
+            "scope": escape(scope),
+            "progress": escape(progress),
+            "complete": escape(complete),
+            "stalled": escape(stalled),
+            "no_information": escape(no_information),
+        }
+    )

@@ -9,7 +9,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tracker import citations, parties, presenters, trends
@@ -212,11 +214,11 @@ def update_permalink(request, pk):
 def not_their_pledge(user):
     """Why a Reporter may not log on a pledge (the form and the API say it)."""
     names = ", ".join(actor.name for actor in user.reporting_for.all())
-    return (
-        f"You report for {names}, and this pledge names none of them, so you cannot log "
+    return gettext(
+        "You report for %(names)s, and this pledge names none of them, so you cannot log "
         "a self-report on it. A Reporter logs updates only on pledges that name an "
         "organisation they report for."
-    )
+    ) % {"names": names}
 
 
 @permission_required("tracker.log_update")
@@ -233,8 +235,12 @@ def update_create(request, ref):
         form.save()
         messages.success(
             request,
-            f"Logged “{update.get_status_display()}” as of {update.as_of:%d %B %Y} "
-            f"on {pledge.ref}.",
+            gettext("Logged “%(status)s” as of %(day)s on %(ref)s.")
+            % {
+                "status": update.get_status_display(),
+                "day": date_format(update.as_of, "d F Y"),
+                "ref": pledge.ref,
+            },
         )
         return redirect(update)
     return render(
@@ -252,11 +258,11 @@ def update_request_review(request, pk):
     form = ReviewRequestForm(request.POST)
     if form.is_valid() and not update.needs_review:
         update.request_review(request.user, form.cleaned_data["note"])
-        messages.success(request, "Thank you: a steward will review this update.")
+        messages.success(request, gettext("Thank you: a steward will review this update."))
     elif update.needs_review:
-        messages.info(request, "A review of this update has already been requested.")
+        messages.info(request, gettext("A review of this update has already been requested."))
     else:
-        messages.error(request, "Say what looks wrong, so a steward knows what to check.")
+        messages.error(request, gettext("Say what looks wrong, so a steward knows what to check."))
     return redirect(update)
 
 
@@ -343,7 +349,7 @@ def changes(request):
     slug = request.GET.get("source", "").strip()
     source = vocabulary.by_slug["source"].get(slug)
     if slug and source is None:
-        errors["source"] = [f"There is no source “{slug}”."]
+        errors["source"] = [gettext("There is no source “%(value)s”.") % {"value": slug}]
     source_pk = source.pk if source else None
     changed = cached(
         "changes", lambda: presenters.status_changes(start, end, source_pk), start, end, source_pk

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from tracker.alerts.links import absolute, confirmation_token, following_url, unsubscribe_url
 from tracker.models import Status, UpdateKind
@@ -117,9 +118,9 @@ def send_confirmation(address, target, frequency, already_following_url=None):
         "site_url": settings.SITE_URL,
     }
     send_mail(
-        subject="Confirm your Pledge Tracker alerts"
+        subject=gettext("Confirm your Pledge Tracker alerts")
         if already_following_url is None
-        else "You already follow this on Pledge Tracker",
+        else gettext("You already follow this on Pledge Tracker"),
         message=render_to_string("alerts/confirm_email.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[address],

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from tracker.alerts.models import Frequency, Subscriber, normalise_address
 
@@ -8,16 +9,16 @@ class FollowForm(forms.Form):
     their account's, so the form leaves the field out for them."""
 
     email = forms.EmailField(
-        label="Your e-mail address",
+        label=_("Your e-mail address"),
         max_length=254,
-        help_text="We send one message to confirm it; nothing else until you do.",
+        help_text=_("We send one message to confirm it; nothing else until you do."),
     )
     frequency = forms.ChoiceField(
-        label="How often",
+        label=_("How often"),
         choices=Frequency.choices,
         initial=Frequency.DAILY,
         widget=forms.RadioSelect,
-        help_text="For everything you follow.",
+        help_text=_("For everything you follow."),
     )
 
     def __init__(self, *args, ask_address=True, **kwargs):
@@ -34,4 +35,4 @@ class FrequencyForm(forms.ModelForm):
         model = Subscriber
         fields = ["frequency"]
         widgets = {"frequency": forms.RadioSelect}
-        labels = {"frequency": "How often"}
+        labels = {"frequency": _("How often")}

@@ -19,14 +19,18 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.models import Actor, Pledge, SourceDocument, Theme
 
 
 class Frequency(models.TextChoices):
-    IMMEDIATE = "immediate", "As soon as something changes"
-    DAILY = "daily", "A daily digest"
-    WEEKLY = "weekly", "A weekly digest"
+    IMMEDIATE = "immediate", _("As soon as something changes")
+    DAILY = "daily", _("A daily digest")
+    WEEKLY = "weekly", _("A weekly digest")
 
 
 def new_link_key():
@@ -141,7 +145,7 @@ class Target:
         """The target that ``/alerts/follow/<kind>/<key>/`` names, or a 404.
         A party is an actor that is party to some text."""
         if kind not in cls.KINDS:
-            raise Http404("Nothing of that kind can be followed.")
+            raise Http404(gettext("Nothing of that kind can be followed."))
         model, field = cls.KINDS[kind]
         queryset = model.objects.all()
         if kind == "party":
@@ -161,15 +165,31 @@ class Target:
     def key(self):
         return getattr(self.obj, self.KINDS[self.kind][1])
 
+    def _phrase(self):
+        """The phrase that names the target in a sentence ("alerts about …"),
+        in the active language, and the name it holds: a pledge's title, a
+        theme's or party's name, a text's title (data, in English)."""
+        if self.kind == "pledge":
+            phrase = gettext("pledge %(ref)s: %(name)s").replace("%(ref)s", self.obj.ref)
+            return phrase, self.obj.title
+        if self.kind == "theme":
+            return gettext("the theme %(name)s"), self.obj.name
+        if self.kind == "party":
+            return gettext("the party %(name)s"), self.obj.name
+        return gettext("the pledges of %(name)s"), self.obj.short_title
+
     @property
     def label(self):
-        if self.kind == "pledge":
-            return f"pledge {self.obj.ref}: {self.obj.title}"
-        if self.kind == "theme":
-            return f"the theme {self.obj.name}"
-        if self.kind == "party":
-            return f"the party {self.obj.name}"
-        return f"the pledges of {self.obj.short_title}"
+        phrase, name = self._phrase()
+        return phrase % {"name": name}
+
+    @property
+    def label_html(self):
+        """The label for a page, its English name marked as English."""
+        phrase, name = self._phrase()
+        return mark_safe(  # noqa: S308 - the phrase is escaped, the name too
+            escape(phrase) % {"name": format_html('<span lang="en">{}</span>', name)}
+        )
 
     def get_absolute_url(self):
         return self.obj.get_absolute_url()

@@ -5,6 +5,7 @@ links.py."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,7 +41,9 @@ def follow(request, kind, key):
         frequency = form.cleaned_data["frequency"]
         if account is not None:
             Subscriber.objects.confirm(account.email, target, frequency)
-            messages.success(request, f"You now follow {target.label}.")
+            messages.success(
+                request, gettext("You now follow %(target)s.") % {"target": target.label}
+            )
             return redirect("alerts:following", follower_token(account))
         address = account_address or form.cleaned_data["email"]
         verdict = limits.count_request(request, address)
@@ -71,7 +74,9 @@ def confirm(request, token):
         return render(request, "alerts/link_invalid.html", status=404)
     if request.method == "POST":
         subscriber = Subscriber.objects.confirm(data["e"], target, data["f"])
-        messages.success(request, f"Confirmed: you now follow {target.label}.")
+        messages.success(
+            request, gettext("Confirmed: you now follow %(target)s.") % {"target": target.label}
+        )
         return redirect("alerts:following", follower_token(subscriber))
     return render(request, "alerts/confirm.html", {"target": target})
 
@@ -110,7 +115,7 @@ def unfollow(request, subscriber, token, pk):
     follow = get_object_or_404(Follow, pk=pk, subscriber=subscriber)
     label = follow.target.label
     follow.delete()
-    messages.success(request, f"You no longer follow {label}.")
+    messages.success(request, gettext("You no longer follow %(target)s.") % {"target": label})
     return redirect("alerts:following", token)
 
 

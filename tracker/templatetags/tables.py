@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from tracker import presenters
+
 register = template.Library()
 
 
@@ -24,3 +26,9 @@ def unbroken_words(text):
             for word in str(text).split(" ")
         )
     )
+
+
+@register.simple_tag
+def scorecard_headline(scorecard, scope):
+    """presenters.scorecard_headline, for _scorecard.html."""
+    return presenters.scorecard_headline(scorecard, scope)
