@@ -252,3 +252,97 @@ def test_the_api_answers_in_english_after_a_french_page(client):
     body = client.get("/api/v1/modality/").json()
     labels = {kind["value"]: kind["label"] for kind in body["statement_kinds"]}
     assert labels["context"] == "Context, not a commitment"
+
+
+@pytest.mark.django_db
+def test_the_dashboard_headline_reads_in_french(client):
+    """The scorecard's sentence agrees each verb with its own number, in
+    French as in English (presenters.scorecard_headline); numbers are not
+    grouped (the texts hold hundreds of pledges, never thousands)."""
+    from tests.factories import make_pledge, make_update
+    from tests.helpers import html_text
+
+    for status in (Status.COMPLETE, Status.ONGOING, Status.STALLED):
+        make_update(make_pledge(), status=status)
+    make_pledge()  # no information
+    response = client.get("/fr/")
+    # (html_text reads the non-breaking spaces before % and ; as spaces.)
+    assert html_text(response, ".headline") == (
+        "Sur les 4 engagements des textes suivis, 2 (50 %) présentent des progrès attestés, "
+        "dont 1 achevé ; 1 est au point mort et aucune information n'est disponible pour 1."
+    )
+    assert "<h1>Les engagements sont-ils tenus\u00a0?</h1>" in response.text
+    assert "<dt>Achevés</dt>" in response.text
+    # The English page keeps its own sentence.
+    english = client.get("/")
+    assert html_text(english, ".headline").startswith(
+        "Of the 4 commitments in the texts followed, 2 (50%) have documented progress"
+    )
+
+
+@pytest.mark.django_db
+def test_one_commitment_reads_in_the_singular_in_french(client):
+    from tests.factories import make_pledge, make_theme, make_update
+    from tests.helpers import html_text
+
+    theme = make_theme(name="Human rights")
+    make_update(make_pledge(themes=[theme]), status=Status.COMPLETE)
+    response = client.get("/fr/themes/")
+    assert html_text(response, ".headline") == (
+        "Sur 1 engagement de ce thème, 1 (100 %) présente des progrès attestés, dont 1 achevé ; "
+        "0 est au point mort et aucune information n'est disponible pour 0."
+    )
+    assert '<a href="/fr/pledges/?theme=' in response.text and 'lang="en">Human rights</a>' in (
+        response.text
+    )
+
+
+@pytest.mark.django_db
+def test_the_list_explains_bad_filters_in_french(client):
+    response = client.get("/fr/pledges/?theme=zzz&status=nope&as_of=2999-01-01")
+    assert response.status_code == 200
+    text = response.text
+    assert "Il n&#x27;existe pas de thème «\u00a0zzz\u00a0»." in text
+    assert "«\u00a0nope\u00a0» n&#x27;est pas un statut." in text
+    assert "La date du 2999-01-01 est dans le futur" in text
+    assert "There is no theme" not in text
+
+
+@pytest.mark.django_db
+def test_a_pledge_page_reads_in_french_with_its_words_kept_in_english(client):
+    from tests.factories import make_pledge, make_update
+
+    pledge = make_pledge(title="Do the first thing")
+    make_update(pledge, status=Status.ONGOING, summary="Work began.")
+    text = client.get(f"/fr/pledges/{pledge.ref}/").text
+    assert '<h1 lang="en">Do the first thing</h1>' in text
+    assert '<p lang="en">Work began.</p>' in text
+    assert "Chronologie des mises à jour du statut" in text
+    assert "Citer cet engagement" in text
+    assert "Timeline of status updates" not in text
+
+
+@pytest.mark.django_db
+def test_following_in_french_confirms_in_french(client):
+    from django.core import mail
+
+    from tests.factories import make_theme
+
+    theme = make_theme(name="Human rights")
+    url = f"/fr/alerts/follow/theme/{theme.slug}/"
+    page = client.get(url).text
+    assert "<h1>Suivre par courriel</h1>" in page
+    assert 'le thème <span lang="en">Human rights</span>' in page
+    assert "Votre adresse électronique" in page and "Un récapitulatif quotidien" in page
+    client.post(url, {"email": "lea@example.org", "frequency": "daily"})
+    [message] = mail.outbox
+    assert message.subject == "Confirmez vos alertes Pledge Tracker"
+    assert message.body.startswith("Bonjour,")
+    assert "des alertes sur le thème Human rights" in message.body
+
+
+@pytest.mark.django_db
+def test_the_feeds_are_titled_in_french_under_the_french_prefix(client):
+    feed = client.get("/fr/updates/feed/").text
+    assert "<title>Pledge Tracker\u00a0: toutes les mises à jour du statut</title>" in feed
+    assert "<title>Pledge Tracker: all status updates</title>" in client.get("/updates/feed/").text
