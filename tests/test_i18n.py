@@ -346,3 +346,21 @@ def test_the_feeds_are_titled_in_french_under_the_french_prefix(client):
     feed = client.get("/fr/updates/feed/").text
     assert "<title>Pledge Tracker\u00a0: toutes les mises à jour du statut</title>" in feed
     assert "<title>Pledge Tracker: all status updates</title>" in client.get("/updates/feed/").text
+
+
+@pytest.mark.django_db
+def test_french_bars_keep_decimal_points_in_their_svg(client):
+    """Django writes 12.5 as 12,5 on a French page; an SVG attribute with a
+    comma is no length, and the bar drew nothing."""
+    import re
+
+    from tests.factories import make_pledge, make_source, make_update
+
+    source = make_source()
+    make_update(make_pledge(source=source), status=Status.COMPLETE)
+    make_pledge(source=source)
+    make_pledge(source=source)  # thirds: 33.333 and 66.667 wide
+    text = client.get("/fr/").text
+    widths = re.findall(r'<rect x="[^"]*" y="0" width="([^"]*)"', text)
+    assert widths and all(re.fullmatch(r"\d+(\.\d+)?", w) for w in widths), widths
+    assert "33.333" in widths or "66.667" in widths

@@ -322,6 +322,10 @@ def query_without(data, name, value=None):
     return urlencode(pairs)
 
 
+# The filters whose values are names from the data.
+NAMED_FILTERS = {"theme", "source", "actor", "instrument"}
+
+
 def active_filters(filterset):
     """The filters in force, each with a link that removes just it. Labels come
     from the filters' choices (the cached vocabulary for slugs), so this runs
@@ -338,6 +342,9 @@ def active_filters(filterset):
                 {
                     "name": filterset.filters[name].label,
                     "value": labels.get(raw, raw),
+                    # A theme's, text's, actor's or instrument's name is data,
+                    # in English whatever the page's language.
+                    "is_data": name in NAMED_FILTERS,
                     "remove_query": query_without(filterset.data, name, raw),
                 }
             )
