@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from tests.browser.conftest import PASSWORD, make_reporter, submit, wait_for_path
+from tests.browser.test_visitor_flow import save_screenshot
 from tracker.models import Actor, Pledge, StatusUpdate
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("pledge_data")]
@@ -159,3 +160,13 @@ def test_a_french_reporter_signs_in_and_logs_an_update(page):
     wait_for_path(page, f"/fr/pledges/{pledge.ref}/")
     update = StatusUpdate.objects.get(author=reporter)
     assert (update.pledge, update.actor) == (pledge, party)
+
+
+def test_screenshot_of_the_french_dashboard(page, tmp_path):
+    """The README's French dashboard (docs/screenshots/ with SAVE_SCREENSHOTS=1)."""
+    page.goto("/fr/")
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Les engagements sont-ils tenus\u00a0?"
+    )
+    assert page.locator(".status-bar").count() > 0
+    save_screenshot(page, "dashboard-fr.png", tmp_path)
