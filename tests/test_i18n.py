@@ -324,6 +324,8 @@ def test_a_pledge_page_reads_in_french_with_its_words_kept_in_english(client):
 
 @pytest.mark.django_db
 def test_following_in_french_confirms_in_french(client):
+    import re
+
     from django.core import mail
 
     from tests.factories import make_theme
@@ -339,6 +341,14 @@ def test_following_in_french_confirms_in_french(client):
     assert message.subject == "Confirmez vos alertes Pledge Tracker"
     assert message.body.startswith("Bonjour,")
     assert "des alertes sur le thème Human rights" in message.body
+    # The link leads to the French pages: confirmed, then what one follows.
+    [link] = re.findall(r"http://\S+/confirm/\S+", message.body)
+    assert "/fr/alerts/confirm/" in link
+    following = client.post(link.removeprefix("http://testserver"), follow=True).text
+    assert "<h1>Ce que vous suivez</h1>" in following
+    assert "confirmé\u00a0: vous suivez désormais le thème Human rights." in following
+    assert 'le thème <span lang="en">Human rights</span>' in following
+    assert "Arrêter toutes les alertes et effacer mon adresse" in following
 
 
 @pytest.mark.django_db

@@ -30,8 +30,10 @@ FRENCH_PAGES = [
     "/fr/pledges/?theme=counter-terrorism-cooperation&status=ongoing&stale=no",
     "/fr/pledges/?theme=zzz&as_of=2999-01-01",  # the filter errors
     "/fr/pledges/?as_of=2005-06-30",  # the list as of a day
+    "/fr/?as_of=2005-12-31",  # the dashboard as of a day
     "/fr/themes/",
     "/fr/alerts/follow/theme/counter-terrorism-cooperation/",
+    "/fr/alerts/check-your-inbox/",
 ]
 
 
@@ -43,6 +45,7 @@ def data_pages():
     ).first()
     return [
         f"/fr/pledges/{pledge.ref}/",
+        f"/fr/pledges/{pledge.ref}/?as_of=2004-01-01",
         f"/fr/sources/{pledge.source.slug}/",
         f"/fr/alerts/follow/pledge/{pledge.ref}/",
     ]
