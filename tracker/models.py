@@ -1750,10 +1750,15 @@ def refresh_party_status(pledge_id, actor_id):
     """Recompute one (pledge, party) cell from its updates and store it (or
     remove its row when no recorded update is left). Called in the
     transaction that writes the update, after ``Pledge.refresh_status()``,
-    while the pledge's row is locked (see ``lock_pledge_row()``): two
-    updates to the same pledge are refreshed one after the other, each
-    seeing the other's committed row."""
-    lock_pledge_row(pledge_id)
+    under the pledge's row lock (``PledgeQuerySet.lock()``, the one lock rule
+    for everything derived from a pledge's updates): two updates to the same
+    pledge are refreshed one after the other, each seeing the other's
+    committed row. The writer has normally taken the lock already (before
+    its first write, as lock() requires); taking it again in the same
+    transaction is free, and keeps this function safe to call on its own."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A party cell can only be refreshed inside a transaction.")
+    Pledge.objects.filter(pk=pledge_id).lock()
     cell = StatusUpdate.objects.filter(pledge_id=pledge_id, actor_id=actor_id).party_cells()
     cell = cell.get((pledge_id, actor_id))
     rows = PartyStatus.objects.filter(pledge_id=pledge_id, actor_id=actor_id)
@@ -1761,15 +1766,6 @@ def refresh_party_status(pledge_id, actor_id):
         rows.delete()
     elif not rows.update(**cell.fields()):
         PartyStatus.objects.create(pledge_id=pledge_id, actor_id=actor_id, **cell.fields())
-
-
-def lock_pledge_row(pledge_id):
-    """Hold the pledge's row lock until the transaction ends (a no-op on
-    SQLite, which serialises writing transactions). The same lock that guards
-    the pledge's own maintained columns."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("The pledge row can only be locked inside a transaction.")
-    list(Pledge.objects.select_for_update().filter(pk=pledge_id).values_list("pk"))
 
 
 def refresh_all_party_statuses(pledges=None):
