@@ -1243,17 +1243,21 @@ class StatusUpdateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-as_of", "-created", "-pk")
 
-    def party_cells(self, as_of=None):
+    def party_cells(self, as_of=None, recorded_on=None):
         """The (pledge, party) cells these updates give, as ``Cell`` objects
-        keyed by ``(pledge_id, actor_id)``: for each pair, the latest recorded
-        self-report and the latest recorded independent assessment (by as_of,
+        keyed by ``(pledge_id, actor_id)``: for each pair, the latest counted
+        self-report and the latest counted independent assessment (by as_of,
         then created, then pk), combined by ``cell_status()``. With ``as_of``,
-        only updates as of that date or earlier count.
+        only updates as of that date or earlier count. Which updates count is
+        ``counting(recorded_on)``, as for ``Pledge.objects.as_of()``: without
+        ``recorded_on`` the record as it stands today (withdrawn updates never
+        count); with it, as it stood at the end of that day (updates entered
+        later left out, withdrawals made later not applied).
 
         This is the one statement of the per-party rule: ``PartyStatus`` rows
         are these cells, maintained; a page "as of" a past date computes them
         here. One query, whatever the number of updates."""
-        updates = self.recorded().filter(actor__isnull=False)
+        updates = self.counting(recorded_on).filter(actor__isnull=False)
         if as_of is not None:
             updates = updates.filter(as_of__lte=as_of)
         latest = (

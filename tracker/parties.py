@@ -3,7 +3,13 @@ number of queries whatever the number of pledges or parties.
 
 A cell is one pledge for one party (``PartyStatus``, maintained from the
 updates by ``tracker.models.refresh_party_status``). A pair with no row has no
-information; a pledge a steward narrowed to other parties does not apply. The
+information; a pledge a steward narrowed to other parties does not apply.
+
+On another day (``?as_of=``, with or without ``recorded_on``) the functions
+that take ``day`` and ``recorded_on`` compute the cells instead, with
+``StatusUpdate.objects.party_cells()``, the rule the maintained rows follow:
+same shapes, same number of queries (one more for a party page's evidence).
+Narrowing (``Pledge.applies_to``) has no history and applies as it is today. The
 matrix renders its cells here, as strings, rather than through the template
 engine: a page is up to 1,000 pledges × 50 parties, and 50,000 template
 ``{% include %}``s cost seconds where these cost milliseconds; adjacent gaps
@@ -91,9 +97,13 @@ CELL_COLUMNS = (
 )
 
 
-def cells_for(pledge_ids, actor_ids=None):
+def cells_for(pledge_ids, actor_ids=None, *, day=None, recorded_on=None):
     """``{pledge id: {actor id: cell values}}`` for these pledges, one query;
-    pledges and pairs without information are absent."""
+    pledges and pairs without information are absent. With ``day``, the
+    cells as of that day (and as recorded on ``recorded_on``), computed by
+    ``party_cells()`` rather than read from the maintained rows."""
+    if day is not None:
+        return dated_cells_for(pledge_ids, actor_ids, day, recorded_on)
     # The page's ids as one parameter (see id_set); the parties are few.
     rows = PartyStatus.objects.filter(pledge_id__in=id_set(pledge_ids))
     if actor_ids is not None:
@@ -101,6 +111,18 @@ def cells_for(pledge_ids, actor_ids=None):
     by_pledge = {}
     for pledge_id, actor_id, *values in rows.values_list("pledge_id", "actor_id", *CELL_COLUMNS):
         by_pledge.setdefault(pledge_id, {})[actor_id] = tuple(values)
+    return by_pledge
+
+
+def dated_cells_for(pledge_ids, actor_ids, day, recorded_on=None):
+    """cells_for() on another day: the same values, from the updates."""
+    updates = StatusUpdate.objects.filter(pledge_id__in=id_set(pledge_ids))
+    if actor_ids is not None:
+        updates = updates.filter(actor_id__in=actor_ids)
+    by_pledge = {}
+    for (pledge_id, actor_id), cell in updates.party_cells(day, recorded_on).items():
+        values = tuple(getattr(cell, name) for name in CELL_COLUMNS)
+        by_pledge.setdefault(pledge_id, {})[actor_id] = values
     return by_pledge
 
 
@@ -155,16 +177,17 @@ class CellView:
 # --- the matrix ------------------------------------------------------------------
 
 
-def matrix_rows(pledges, parties):
+def matrix_rows(pledges, parties, *, day=None, recorded_on=None):
     """Each pledge with its row of cells in the parties' order, two queries
     (narrowing, cells) for any number of pledges. A row is None when every
     cell has no information (most rows, in practice); otherwise each entry is
-    None (no information), NOT_APPLICABLE, or the cell's stored values."""
+    None (no information), NOT_APPLICABLE, or the cell's stored values.
+    ``day``/``recorded_on``: the cells on another day (see cells_for)."""
     pledges = list(pledges)
     ids = [pledge.pk for pledge in pledges]
     party_ids = [party.pk for party in parties]
     narrowed = narrowed_to(ids)
-    cells = cells_for(ids, party_ids)
+    cells = cells_for(ids, party_ids, day=day, recorded_on=recorded_on)
     rows = []
     for pledge in pledges:
         known, allowed = cells.get(pledge.pk), narrowed.get(pledge.pk)
@@ -310,21 +333,34 @@ class Scorecard:
         return round(100 * self.with_progress / self.applicable) if self.applicable else None
 
 
-def scorecard(actor, applicable):
+def scorecard(actor, applicable, *, day=None, recorded_on=None):
     """Counts by cell status over the pledges that apply to ``actor``; pledges
-    without a cell are "no information". Two queries."""
+    without a cell are "no information". Two queries. With ``day``, the
+    cells of that day (``applicable`` is then the pledges as of that day)."""
     total = applicable.count()
-    counts = PartyStatus.objects.filter(
-        actor=actor, pledge__in=applicable.values("pk")
-    ).status_counts()
+    if day is None:
+        counts = PartyStatus.objects.filter(
+            actor=actor, pledge__in=applicable.values("pk")
+        ).status_counts()
+    else:
+        counts = dict.fromkeys(CELL_STATUS_LABELS, 0)
+        cells = StatusUpdate.objects.filter(
+            actor=actor, pledge__in=applicable.values("pk")
+        ).party_cells(day, recorded_on)
+        for cell in cells.values():
+            counts[cell.status] += 1
     counts[Status.NO_INFORMATION] += total - sum(counts.values())
     return Scorecard(total, counts)
 
 
-def party_pledge_rows(actor, pledges):
+def party_pledge_rows(actor, pledges, *, day=None, recorded_on=None):
     """A page of the party's pledges, each with its cell and the two latest
-    updates behind it (self-report, assessment): two queries."""
+    updates behind it (self-report, assessment): two queries (the pledges
+    and the cells; on another day, three: the cells are computed, then their
+    updates read)."""
     pledges = list(pledges)
+    if day is not None:
+        return dated_party_pledge_rows(actor, pledges, day, recorded_on)
     rows = {
         row.pledge_id: row
         for row in PartyStatus.objects.filter(actor=actor, pledge__in=[p.pk for p in pledges])
@@ -334,10 +370,42 @@ def party_pledge_rows(actor, pledges):
     return [(pledge, rows.get(pledge.pk)) for pledge in pledges]
 
 
-def party_updates(actor):
-    """The updates that name the party, newest first (its feed)."""
+def dated_party_pledge_rows(actor, pledges, day, recorded_on=None):
+    """party_pledge_rows() on another day: each cell as ``party_cells()``
+    computes it, shaped as an unsaved PartyStatus so pages and the CSV read
+    both alike, with the updates behind it."""
+    cells = StatusUpdate.objects.filter(
+        actor=actor, pledge_id__in=id_set([p.pk for p in pledges])
+    ).party_cells(day, recorded_on)
+    evidence = {
+        pk
+        for cell in cells.values()
+        for pk in (cell.self_update_id, cell.assessed_update_id)
+        if pk is not None
+    }
+    updates = StatusUpdate.objects.filter(pk__in=id_set(evidence)).only(
+        "pk", "status", "as_of", "kind", "pledge_id"
+    )
+    updates = {update.pk: update for update in updates} if evidence else {}
+    rows = []
+    for pledge in pledges:
+        cell = cells.get((pledge.pk, actor.pk))
+        row = None
+        if cell is not None:
+            row = PartyStatus(pledge_id=pledge.pk, actor_id=actor.pk, **cell.fields())
+            row.self_update = updates.get(cell.self_update_id)
+            row.assessed_update = updates.get(cell.assessed_update_id)
+        rows.append((pledge, row))
+    return rows
+
+
+def party_updates(actor, *, day=None, recorded_on=None):
+    """The updates that name the party, newest first (its feed); with
+    ``day``, those dated on or before it (and entered by ``recorded_on``)."""
     return (
         StatusUpdate.objects.filter(actor=actor)
+        .entered_by(recorded_on)
+        .dated_between(end=day)
         .with_pledge()
         .select_related("author", "withdrawn_by")
         .newest_first()

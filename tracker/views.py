@@ -2,12 +2,14 @@
 ``tracker/presenters.py``; filtering lives in ``tracker/filtersets.py``."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -318,7 +320,8 @@ def changes(request):
 
 @cached_page(params=[*PledgeFilterSet.base_filters, "page"])
 def matrix(request):
-    """Pledges × parties for one text, with the list's filters."""
+    """Pledges × parties for one text, with the list's filters and its filter
+    form (as_of included: every cell as of that day)."""
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
     slug = filterset.form.cleaned_data.get("source")
     source = SourceDocument.objects.without_text().filter(slug=slug).first() if slug else None
@@ -328,6 +331,7 @@ def matrix(request):
         "sources": None if source else list(SourceDocument.objects.without_text()),
         "source": source,
         "statuses": parties.legend(),
+        "as_of_banner": presenters.as_of_banner(filterset, filterset.data),
     }
     if source is not None:
         party_list = parties.parties_of(source)
@@ -335,7 +339,12 @@ def matrix(request):
         page = Paginator(pledges, parties.MATRIX_ROWS_PER_PAGE).get_page(
             page_number(request.GET.get("page"))
         )
-        rows = parties.matrix_rows(page.object_list, party_list)
+        rows = parties.matrix_rows(
+            page.object_list,
+            party_list,
+            day=filterset.as_of_day,
+            recorded_on=filterset.as_recorded_on,
+        )
         context.update(
             {
                 "parties": party_list,
@@ -343,32 +352,47 @@ def matrix(request):
                 "matrix_body": mark_safe(parties.render_matrix_body(rows, len(party_list))),  # noqa: S308 - escaped there
                 "query_without_page": presenters.query_without(filterset.data, "page"),
                 "active_filters": presenters.active_filters(filterset),
+                "clear_url": f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
+                # The list's filter form and its counts (the list's own cache entry).
+                "facets": cached(
+                    "facets",
+                    lambda: presenters.facet_counts(filterset),
+                    presenters.facet_key(filterset),
+                ),
             }
         )
     return render(request, "tracker/matrix.html", context)
 
 
-@cached_page(params=["page"])
+@cached_page(params=["page", "as_of", "recorded_on"])
 def party_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     memberships = parties.memberships_of(actor)
     if not memberships:
         raise Http404("This actor is not a party to any text.")
-    applicable = Pledge.objects.applicable_to(actor)
-    card = parties.scorecard(actor, applicable)
+    # ?as_of= (and ?recorded_on=): the party's record on that day, the list's
+    # dates validated by the list's FilterSet.
+    filterset, date_errors = dated_filterset(request.GET)
+    day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
+    applicable = filterset.dated(Pledge.objects.applicable_to(actor))
+    card = parties.scorecard(actor, applicable, **day)
     paginator = Paginator(
         applicable.defer(*SEARCH_FIELDS).order_by("source_adopted", "paragraph", "ref"),
         parties.PARTY_PLEDGES_PER_PAGE,
     )
     paginator.count = card.applicable  # counted once, for both
     pledges = paginator.get_page(page_number(request.GET.get("page")))
+    banner = presenters.as_of_banner(filterset, request.GET)
     context = {
         "party": actor,
         "memberships": memberships,
         "scorecard": card,
         "page": pledges,
-        "rows": parties.party_pledge_rows(actor, pledges.object_list),
-        "updates": list(parties.party_updates(actor)[: parties.PARTY_FEED_SHOWN]),
+        "rows": parties.party_pledge_rows(actor, pledges.object_list, **day),
+        "updates": list(parties.party_updates(actor, **day)[: parties.PARTY_FEED_SHOWN]),
+        "as_of_banner": banner,
+        "filter_errors": date_errors,
+        "as_of_query": banner["query"] if banner else "",
     }
     return render(request, "tracker/party_detail.html", context)
 
