@@ -354,7 +354,15 @@ def updates_csv(request):
 
 def trends_csv(request):
     """Every trend chart's numbers: one row per group (every pledge, each
-    source, each theme) and year."""
+    source, each theme) and year; with ``?party=``, that party's chart (its
+    columns are the cell statuses, contested included)."""
+    slug = request.GET.get("party", "").strip()
+    if slug:
+        party = Actor.objects.filter(slug=slug, party_memberships__isnull=False).first()
+        if party is None:
+            return plain_text_errors({"party": [f"There is no party “{slug}”."]})
+        rows = trends.party_csv_rows(party)
+        return csv_response(rows, trends.PARTY_CSV_COLUMNS, f"trends-{party.slug}")
     return csv_response(trends.csv_rows(), trends.CSV_COLUMNS, "trends")
 
 

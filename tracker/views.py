@@ -259,10 +259,11 @@ def permission_denied(request, exception):
     return render(request, "403.html", {"reason": reason, "who_to_ask": who_to_ask()}, status=403)
 
 
-@cached_page(params=["source", "theme"])
+@cached_page(params=["source", "theme", "party"])
 def trend_chart(request):
     """Pledges in each status at the end of each year, for every pledge, one
-    source or one theme: an SVG chart with its numbers in a table."""
+    source, one theme or one party (its cells): an SVG chart with its numbers
+    in a table."""
     vocabulary = current_vocabulary()
     grouping, group, errors = trends.chosen_group(request.GET, vocabulary)
     context = {
