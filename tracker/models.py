@@ -1280,6 +1280,37 @@ class StatusUpdateQuerySet(models.QuerySet):
             cell.record(kind, status, pk, update_as_of)
         return cells
 
+    def party_cells_changed_between(self, start, end):
+        """The (pledge, party) cells of these updates whose status on ``end``
+        differs from their status the day before ``start``, both by
+        party_cells(), the one rule: ``[(pledge_id, actor_id, old, new)]``
+        ("no information" where a pair had no cell). As the record stands
+        today (withdrawn updates never count), like changed_between() for
+        pledges. Only a counted update naming the party and dated within the
+        period can change a cell, so only those pairs are compared. Three
+        queries."""
+        movers = set(
+            self.counting()
+            .filter(actor__isnull=False)
+            .dated_between(start, end)
+            .order_by()
+            .values_list("pledge_id", "actor_id")
+            .distinct()
+        )
+        if not movers:
+            return []
+        theirs = self.filter(pledge_id__in=id_set({pledge_id for pledge_id, _ in movers}))
+        before = theirs.party_cells(start - timedelta(days=1))
+        after = theirs.party_cells(end)
+        changed = []
+        for key in movers:
+            old, new = before.get(key), after.get(key)
+            old = old.status if old else Status.NO_INFORMATION
+            new = new.status if new else Status.NO_INFORMATION
+            if old != new:
+                changed.append((*key, old, new))
+        return changed
+
     def for_timeline(self):
         return self.with_pledge().select_related("actor", "author", "withdrawn_by").newest_first()
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from tracker.models import (
+    CELL_STATUS_COLOURS,
     CELL_STATUS_DEFINITIONS,
     CELL_STATUS_LABELS,
     CONTESTED,
@@ -47,6 +48,27 @@ PARTY_FEED_SHOWN = 10
 NOT_APPLICABLE = "not_applicable"
 NOT_APPLICABLE_LABEL = "Not applicable"
 NO_INFORMATION_LABEL = CELL_STATUS_LABELS[Status.NO_INFORMATION]
+
+
+@dataclass(frozen=True)
+class StatusTerm:
+    """A status as a chart draws it: what Status members offer, for the cell
+    statuses too (which add "contested")."""
+
+    value: str
+    label: str
+    colour: str
+    definition: str
+
+
+CELL_STATUSES = [
+    StatusTerm(value, label, CELL_STATUS_COLOURS[value], CELL_STATUS_DEFINITIONS[value])
+    for value, label in CELL_STATUS_LABELS.items()
+]
+
+
+# By value, for pages that show a cell's status as a badge.
+CELL_STATUS_TERMS = {term.value: term for term in CELL_STATUSES}
 
 
 def legend():

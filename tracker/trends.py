@@ -32,8 +32,6 @@ from django.utils import timezone
 
 from tracker.caching import cached
 from tracker.models import (
-    CELL_STATUS_COLOURS,
-    CELL_STATUS_DEFINITIONS,
     CELL_STATUS_LABELS,
     Actor,
     Pledge,
@@ -44,6 +42,7 @@ from tracker.models import (
     UpdateKind,
     cell_status,
 )
+from tracker.parties import CELL_STATUSES
 
 FIRST_YEAR = 2002  # the ASEM Copenhagen Declaration, the earliest text tracked
 
@@ -173,23 +172,6 @@ def year_counts(grouping):
 
 def cached_year_counts(grouping):
     return cached("trends", lambda: year_counts(grouping), grouping)
-
-
-@dataclass(frozen=True)
-class StatusTerm:
-    """A status as a chart draws it: what Status members offer, for the cell
-    statuses too (which add "contested")."""
-
-    value: str
-    label: str
-    colour: str
-    definition: str
-
-
-CELL_STATUSES = [
-    StatusTerm(value, label, CELL_STATUS_COLOURS[value], CELL_STATUS_DEFINITIONS[value])
-    for value, label in CELL_STATUS_LABELS.items()
-]
 
 
 def party_year_counts(actor):

@@ -281,11 +281,12 @@ def trend_chart(request):
 CHANGES_PER_PAGE = 25
 
 
-@cached_page(params=["from", "to", "source", "page"])
+@cached_page(params=["from", "to", "source", "page", "party_page"])
 def changes(request):
     """The pledges whose status changed between two days (by default the last
-    twelve months), old -> new, each with the updates that changed it; all
-    of them, or one source's (``?source=``)."""
+    twelve months), old -> new, each with the updates that changed it, and
+    beside them the party cells that changed (paged apart, ``?party_page=``);
+    all of them, or one source's (``?source=``)."""
     dates, errors = valid_update_dates(request.GET, defaults=True)
     start, end = dates.start, dates.end
     vocabulary = current_vocabulary()
@@ -299,6 +300,19 @@ def changes(request):
     )
     paginator = Paginator(changed["rows"], CHANGES_PER_PAGE)
     page = paginator.get_page(page_number(request.GET.get("page")))
+    cells_changed = cached(
+        "party-changes",
+        lambda: presenters.party_cell_changes(start, end, source_pk),
+        start,
+        end,
+        source_pk,
+    )
+    party_page = Paginator(cells_changed, CHANGES_PER_PAGE).get_page(
+        page_number(request.GET.get("party_page"))
+    )
+    query = f"from={start.isoformat()}&to={end.isoformat()}" + (
+        f"&source={source.slug}" if source else ""
+    )
     context = {
         "dates": dates,
         "start": start,
@@ -308,10 +322,11 @@ def changes(request):
         "page": page,
         "changes": presenters.change_rows(page.object_list, start, end),
         "transitions": changed["transitions"],
+        "party_page": party_page,
+        "party_changes": presenters.party_change_rows(party_page.object_list, start, end),
         "source": source,
         "sources": vocabulary.terms["source"],
-        "query_without_page": f"from={start.isoformat()}&to={end.isoformat()}"
-        + (f"&source={source.slug}" if source else ""),
+        "query_without_page": query,
     }
     return render(request, "tracker/changes.html", context)
 
