@@ -75,6 +75,18 @@ TARGETS = [
     # (tests/test_matrix.py asserts 10 at two sizes).
     Target("Matrix queries (cold caches)", "matrix", "queries", 10),
     *_both_ways("Party page p95", "party", metric="p95_ms", limit=60, unit=" ms"),
+    # Issue 17 on the parties' pages: the cells computed for a past day.
+    *_both_ways(
+        "Matrix 1,000 × 50 as of a past day p95",
+        "matrix_as_of",
+        metric="p95_ms",
+        limit=150,
+        unit=" ms",
+    ),
+    *_both_ways(
+        "Party page as of a past day p95", "party_as_of", metric="p95_ms", limit=60, unit=" ms"
+    ),
+    *_both_ways("Party trend chart p95", "party_trends", metric="p95_ms", limit=200, unit=" ms"),
     Target("Export rows/s", "export", "rows_per_s", 20000, at_most=False),
     Target("Export peak worker memory", "export", "peak_mb", 200, unit=" MB"),
     *_both_ways(
