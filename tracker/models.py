@@ -1424,6 +1424,16 @@ class StatusUpdate(models.Model):
                 condition=Q(actor__isnull=True, withdrawn_at__isnull=True),
                 name="update_overall_as_of_idx",
             ),
+            # StatusUpdate.objects.party_cells(day) on a page of pledges (the
+            # matrix, a party page, /changes/ on another day): each pair's
+            # latest update of each kind, in the window's own order, from the
+            # party updates alone (without it PostgreSQL walked every update
+            # of the pledge_id index: 96 ms for a matrix page at 10k pledges).
+            models.Index(
+                fields=["pledge", "actor", "kind", "-as_of", "-created", "-id"],
+                condition=Q(actor__isnull=False, withdrawn_at__isnull=True),
+                name="update_party_cells_idx",
+            ),
         ]
 
     def __str__(self):
