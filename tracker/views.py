@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -368,16 +369,33 @@ def matrix(request):
                 "matrix_body": mark_safe(parties.render_matrix_body(rows, len(party_list))),  # noqa: S308 - escaped there
                 "query_without_page": presenters.query_without(filterset.data, "page"),
                 "active_filters": presenters.active_filters(filterset),
-                "clear_url": f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
-                # The list's filter form and its counts (the list's own cache entry).
-                "facets": cached(
-                    "facets",
-                    lambda: presenters.facet_counts(filterset),
-                    presenters.facet_key(filterset),
-                ),
+                "filter_form": matrix_filter_form(filterset, source, context["as_of_banner"]),
             }
         )
     return render(request, "tracker/matrix.html", context)
+
+
+def matrix_filter_form(filterset, source, as_of_banner):
+    """The list's filter form (with the list's facet counts, from the list's
+    own cache entry), pointed at the matrix. Rendered once per set of filters
+    and data version and cached like the facets: its option loops are most
+    of a rendered matrix page's template time (its options are the whole
+    vocabulary: every theme, actor and instrument)."""
+    key = presenters.facet_key(filterset)
+
+    def render_form():
+        facets = cached("facets", lambda: presenters.facet_counts(filterset), key)
+        context = {
+            "filterset": filterset,
+            "facets": facets,
+            "as_of_banner": as_of_banner,
+            "filter_action": reverse("matrix"),
+            "clear_url": f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
+            "without_ordering": True,
+        }
+        return mark_safe(render_to_string("tracker/_filter_form.html", context))  # noqa: S308 - a template's output
+
+    return cached("matrix-filter-form", render_form, key)
 
 
 @cached_page(params=["page", "as_of", "recorded_on"])
