@@ -238,7 +238,13 @@ def matrix_cell_views(rows, party_count):
 
 
 def matrix_pledges(queryset):
-    """The matrix's rows: only what a row shows, in reading order."""
+    """The matrix's rows: only what a row shows, in reading order. Through
+    the matching ids: a queryset read as of a past day carries three
+    subqueries a row (Pledge.objects.as_of()) that a row of cells never
+    shows; inside the id subquery they run only where a filter needs them.
+    (Today's queryset has none, and is read as it is.)"""
+    if queryset.query.annotations:
+        queryset = Pledge.objects.filter(pk__in=queryset.order_by().values("pk"))
     return queryset.only("pk", "ref", "title", "source_id").order_by(
         "source_adopted", "paragraph", "ref"
     )
