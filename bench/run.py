@@ -309,6 +309,28 @@ def endpoints(args):
             f"Party page ({min(len(party_slugs), 10)} rotating, {matrix_source.n:,} pledges each)",
             [f"/parties/{slug}/" for slug in party_slugs[:: max(1, len(party_slugs) // 10)][:10]],
         ),
+        # Issue 17 on the parties' pages: every cell computed for that day.
+        (
+            "matrix_as_of",
+            f"Matrix, {matrix_source.slug}, page 1, as of {AS_OF_DAY}",
+            [f"/matrix/?source={matrix_source.slug}&as_of={AS_OF_DAY}"],
+        ),
+        (
+            "party_as_of",
+            f"Party page as of {AS_OF_DAY} (10 rotating)",
+            [
+                f"/parties/{slug}/?as_of={AS_OF_DAY}"
+                for slug in party_slugs[:: max(1, len(party_slugs) // 10)][:10]
+            ],
+        ),
+        (
+            "party_trends",
+            "Trend chart of a party (10 rotating)",
+            [
+                f"/trends/?party={slug}"
+                for slug in party_slugs[:: max(1, len(party_slugs) // 10)][:10]
+            ],
+        ),
         ("api", f"API, theme+status+source ({api_count} pledges)", [f"/api/pledges/?{api_query}"]),
         ("api_v1", f"API v1, first page of {API_PAGE} pledges with their updates", [api_page]),
         (
@@ -356,6 +378,9 @@ def endpoints(args):
         "changes_decade",
         "matrix",
         "party",
+        "matrix_as_of",
+        "party_as_of",
+        "party_trends",
     }
     rendered = [
         (f"{key}_rendered", f"{label}, rendered", paths)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_actor, make_pledge, make_source, make_update, make_user, populate
-from tracker.models import Pledge, Status, StatusUpdate
+from tracker.models import CONTESTED, Pledge, Status, StatusUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +287,99 @@ def test_a_pledge_page_as_recorded_on_a_day(client, two_pledges):
     response = client.get(a.get_absolute_url(), {"recorded_on": "2010-12-31"})
     assert response.context["status"] == Status.NO_INFORMATION
     assert "as the tracker recorded it on 31 December 2010" in response.text
+
+
+# --- the party cells: StatusUpdate.objects.party_cells(as_of, recorded_on) ------------
+
+
+def assert_party_cells_as_of_today_equal_the_maintained_rows():
+    from tracker.models import PartyStatus
+
+    columns = ("status", "self_status", "self_update_id", "assessed_status", "assessed_update_id")
+    maintained = {
+        (pledge_id, actor_id): tuple(values)
+        for pledge_id, actor_id, *values in PartyStatus.objects.values_list(
+            "pledge_id", "actor_id", *columns
+        )
+    }
+    computed = {
+        key: tuple(getattr(cell, name) for name in columns)
+        for key, cell in StatusUpdate.objects.party_cells(as_of=timezone.localdate()).items()
+    }
+    assert len(maintained) > 0
+    assert computed == maintained
+
+
+def test_party_cells_as_of_today_equal_the_maintained_rows_on_the_shipped_record():
+    call_command("loaddata", "pledges", "history", verbosity=0)
+    call_command("loaddata", "parties", "party-history", verbosity=0)
+    assert_party_cells_as_of_today_equal_the_maintained_rows()
+
+
+def test_party_cells_as_of_today_equal_the_maintained_rows_on_generated_data():
+    call_command(
+        "generate_synthetic",
+        pledges=200,
+        updates_per_pledge=3,
+        parties=6,
+        party_updates_per_pledge=3,
+        seed=7,
+        stdout=StringIO(),
+    )
+    assert_party_cells_as_of_today_equal_the_maintained_rows()
+
+
+@pytest.fixture
+def party_timeline():
+    """One pledge and one party: an assessment "limited" in 2004; a
+    self-report "complete" dated 2006, entered then, and withdrawn on 1 June
+    2010."""
+    from tracker.models import UpdateKind
+
+    pledge, party, steward = make_pledge(), make_actor(), make_user()
+    make_update(
+        pledge,
+        actor=party,
+        status=Status.LIMITED,
+        as_of=date(2004, 5, 1),
+        created=datetime(2004, 5, 1, 12, tzinfo=UTC),
+    )
+    claim = make_update(
+        pledge,
+        actor=party,
+        kind=UpdateKind.SELF_REPORT,
+        status=Status.COMPLETE,
+        as_of=date(2006, 3, 1),
+        created=datetime(2006, 3, 1, 12, tzinfo=UTC),
+    )
+    claim.withdraw(steward, "The report it cites says the opposite.")
+    StatusUpdate.objects.filter(pk=claim.pk).update(withdrawn_at=datetime(2010, 6, 1, tzinfo=UTC))
+    return pledge, party
+
+
+def cell_on(pledge, party, day, recorded_on=None):
+    cells = StatusUpdate.objects.filter(pledge=pledge).party_cells(day, recorded_on)
+    cell = cells.get((pledge.pk, party.pk))
+    return None if cell is None else cell.status
+
+
+def test_a_party_cell_on_a_past_day_takes_the_updates_dated_on_or_before_it(party_timeline):
+    pledge, party = party_timeline
+    assert cell_on(pledge, party, date(2004, 4, 30)) is None  # no information yet
+    assert cell_on(pledge, party, date(2004, 5, 1)) == Status.LIMITED
+
+
+def test_a_party_cell_as_recorded_keeps_a_withdrawal_made_later_unapplied(party_timeline):
+    pledge, party = party_timeline
+    # On 31 December 2008, as the tracker then showed it, the self-report still
+    # counted, and disagreed with the assessment.
+    assert cell_on(pledge, party, date(2008, 12, 31), date(2008, 12, 31)) == CONTESTED
+    # Once withdrawn (1 June 2010), as recorded from then on, it no longer counts.
+    assert cell_on(pledge, party, date(2008, 12, 31), date(2010, 6, 2)) == Status.LIMITED
+
+
+def test_a_party_cell_as_known_today_never_counts_a_withdrawn_update(party_timeline):
+    pledge, party = party_timeline
+    # ?as_of= alone is what we know today about that day, as for the pledges.
+    assert cell_on(pledge, party, date(2008, 12, 31)) == Status.LIMITED
+    assert Pledge.objects.as_of(date(2008, 12, 31)).get().status_on == Status.NO_INFORMATION

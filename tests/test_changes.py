@@ -1,16 +1,20 @@
 """/changes/?from=…&to=…: the pledges whose status changed between two days,
-old -> new, with the updates that changed them; the default period is the
-last twelve months. The updates feed and the updates CSV take the same dates."""
+old -> new, with the updates that changed them, and beside them the party
+cells that changed; the default period is the last twelve months. The updates
+feed and the updates CSV take the same dates."""
 
 from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_actor, make_pledge, make_source, make_update, make_user, populate
 from tests.helpers import read_streamed_csv
-from tracker.models import Pledge, Status, StatusUpdate
+from tests.party_helpers import make_party, text_with_parties
+from tracker.models import Pledge, Status, StatusUpdate, UpdateKind
 
 pytestmark = pytest.mark.django_db
 
@@ -119,9 +123,12 @@ def test_it_agrees_with_the_record_as_of_both_days():
 def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, pledge_count):
     populate(pledge_count, updates_per_pledge=4)
     # The vocabulary (the source choices); the changed pledges; the page's
-    # pledges; their updates in the period.
+    # pledges; their updates in the period. Then the party cells (populate()
+    # gives some updates an actor): the pairs with an update in the period,
+    # the cells before and after, reading order, party names; the page's
+    # pledges, parties and updates.
     # +1: the footer lists the sources from the database (issue 19).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(13):
         response = client.get(URL, {"from": "2004-01-01", "to": "2008-12-31"})
     assert response.context["page"].paginator.count > 0
 
@@ -160,3 +167,119 @@ def test_withdrawn_updates_change_nothing(client, record):
     )
     response = client.get(URL, {"from": "2008-06-01", "to": "2009-12-31"})
     assert "d-1" not in moves(response)
+
+
+# --- the party cells that changed, beside the pledges ---------------------------------
+
+
+@pytest.fixture
+def party_record():
+    """One text with parties X and Y. X: assessed limited (2004), then its
+    own self-report says complete (2010): contested from then. Y: ongoing
+    from 2006 and again in 2012 (no change); a 2010 self-report of Y that was
+    withdrawn."""
+    source = make_source(slug="party-text")
+    pledge = make_pledge(ref="p-1", source=source)
+    x, y = make_party(source, name="Xland"), make_party(source, name="Yland")
+    self_report = UpdateKind.SELF_REPORT
+    make_update(pledge, actor=x, status=Status.LIMITED, as_of=date(2004, 1, 1))
+    make_update(
+        pledge,
+        actor=x,
+        kind=self_report,
+        status=Status.COMPLETE,
+        as_of=date(2010, 1, 1),
+        summary="X says it was met.",
+    )
+    make_update(pledge, actor=y, status=Status.ONGOING, as_of=date(2006, 1, 1))
+    make_update(pledge, actor=y, status=Status.ONGOING, as_of=date(2012, 1, 1))
+    wrong = make_update(
+        pledge, actor=y, kind=self_report, status=Status.STALLED, as_of=date(2010, 6, 1)
+    )
+    wrong.withdraw(make_user(), "Wrong party.")
+    return {"pledge": pledge, "x": x, "y": y, "source": source}
+
+
+def cell_moves(response):
+    return {
+        (change.party.name, change.pledge.ref): (change.old.value, change.new.value)
+        for change in response.context["party_changes"]
+    }
+
+
+def test_it_lists_the_party_cells_that_changed_old_to_new(client, party_record):
+    response = client.get(URL, {"from": "2009-01-01", "to": "2012-12-31"})
+    assert cell_moves(response) == {("Xland", "p-1"): (Status.LIMITED, "contested")}
+    text = response.text
+    assert "1 party cell changed status" in text
+    assert 'class="badge status-contested"' in text and "css/parties.css" in text
+    change = response.context["party_changes"][0]
+    assert [u.summary for u in change.updates] == ["X says it was met."]
+    assert "Self-report" in text and "X says it was met." in text
+
+
+def test_a_cell_before_any_update_was_no_information(client, party_record):
+    response = client.get(URL, {"from": "2003-01-01", "to": "2006-12-31"})
+    assert cell_moves(response) == {
+        ("Xland", "p-1"): (Status.NO_INFORMATION, Status.LIMITED),
+        ("Yland", "p-1"): (Status.NO_INFORMATION, Status.ONGOING),
+    }
+
+
+def test_withdrawn_updates_change_no_cell(client, party_record):
+    # Y's withdrawn 2010 self-report would have contested its cell.
+    response = client.get(URL, {"from": "2010-05-01", "to": "2011-12-31"})
+    assert cell_moves(response) == {}
+    assert "No party cell changed status" in response.text
+
+
+def test_one_sources_party_changes(client, party_record):
+    other = make_source(slug="other-text")
+    period = {"from": "2003-01-01", "to": "2006-12-31"}
+    assert len(cell_moves(client.get(URL, {**period, "source": "party-text"}))) == 2
+    assert cell_moves(client.get(URL, {**period, "source": other.slug})) == {}
+
+
+def test_party_changes_agree_with_party_cells_on_both_days():
+    call_command(
+        "generate_synthetic",
+        pledges=120,
+        updates_per_pledge=2,
+        parties=4,
+        party_updates_per_pledge=4,
+        seed=11,
+        stdout=StringIO(),
+    )
+    start, end = date(2008, 1, 1), date(2014, 6, 30)
+
+    def statuses(day):
+        cells = StatusUpdate.objects.party_cells(day)
+        return {key: cell.status for key, cell in cells.items()}
+
+    before, after = statuses(start - timedelta(days=1)), statuses(end)
+    expected = {
+        (*key, before.get(key, Status.NO_INFORMATION), new)
+        for key, new in after.items()
+        if before.get(key, Status.NO_INFORMATION) != new
+    }
+    changed = set(StatusUpdate.objects.party_cells_changed_between(start, end))
+    assert changed == expected
+    assert changed
+
+
+@pytest.mark.parametrize("pledge_count", [3, 60])
+def test_party_changes_run_a_fixed_number_of_queries(
+    client, django_assert_num_queries, pledge_count
+):
+    _, parties, pledges = text_with_parties(pledge_count=pledge_count, party_count=3)
+    for pledge in pledges:
+        for party in parties:
+            make_update(pledge, actor=party, status=Status.LIMITED, as_of=date(2007, 1, 1))
+    # Pledges: vocabulary, changed pledges. Party cells: the pairs with an
+    # update in the period, the cells before and after, reading order, party
+    # names; the page's pledges, parties and updates; +1: the footer's sources (issue 19).
+    with django_assert_num_queries(11):
+        response = client.get(URL, {"from": "2006-01-01", "to": "2008-12-31"})
+    # Every pair moved but one: the first party's cell on the first pledge
+    # was already limited (text_with_parties).
+    assert response.context["party_page"].paginator.count == pledge_count * 3 - 1

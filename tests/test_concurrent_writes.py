@@ -1,8 +1,9 @@
 """Derived columns under real concurrency (PostgreSQL): after every round of
 concurrent writers, each in its own transaction and connection, a pledge's
 ``current_status``, ``last_update_as_of``, ``latest_update`` and search
-document equal what the documented rule computes from its updates, and
-of two stewards withdrawing one update exactly one succeeds.
+document, and its (pledge, party) cells, equal what the documented rules
+compute from its updates, and of two stewards withdrawing one update
+exactly one succeeds.
 
 The lock that makes this hold is ``PledgeQuerySet.lock()``. SQLite has no
 row locks and serialises writing transactions, so there is no race to test
@@ -17,7 +18,14 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from tests.factories import make_actor, make_pledge, make_update, make_user
-from tracker.models import AlreadyWithdrawn, Pledge, Status, StatusUpdate, update_summaries
+from tracker.models import (
+    AlreadyWithdrawn,
+    PartyStatus,
+    Pledge,
+    Status,
+    StatusUpdate,
+    update_summaries,
+)
 from tracker.search import document_vector
 
 # Enough rounds that the race, when the lock is missing, shows in most runs
@@ -91,6 +99,18 @@ def rule_violations(pledge_ids):
         ):
             if row[stored] != row[rule]:
                 wrong.append((row["ref"], stored, row[stored], row[rule]))
+    # The party cells: the maintained rows against party_cells(), the rule.
+    columns = ("status", "self_update_id", "assessed_update_id", "last_update_as_of")
+    maintained = {
+        (pledge_id, actor_id): tuple(values)
+        for pledge_id, actor_id, *values in PartyStatus.objects.filter(
+            pledge_id__in=pledge_ids
+        ).values_list("pledge_id", "actor_id", *columns)
+    }
+    cells = StatusUpdate.objects.filter(pledge_id__in=pledge_ids).party_cells()
+    computed = {key: tuple(getattr(cell, name) for name in columns) for key, cell in cells.items()}
+    if maintained != computed:
+        wrong.append(("party cells", "PartyStatus", maintained, computed))
     return wrong
 
 

@@ -86,7 +86,17 @@ def server(tmp_path):
     port = free_port()
     # The test settings: production ones, but static files served unhashed,
     # without a collectstatic run.
-    process = start(tmp_path, port, DJANGO_SETTINGS_MODULE="tracker.settings_test")
+    settings_module = {"DJANGO_SETTINGS_MODULE": "tracker.settings_test"}
+    # A migrated database, as on a real deployment: every page's footer lists
+    # the texts followed, so even the sign-in page reads the database.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"],
+        cwd=ROOT,
+        env=production_env(tmp_path, **settings_module),
+        check=True,
+        capture_output=True,
+    )
+    process = start(tmp_path, port, **settings_module)
     try:
         wait_for(port, process)
         yield port

@@ -3,11 +3,13 @@ independent assessment kept apart, contested where they disagree), the
 maintained PartyStatus rows equal to what the rule computes after every kind
 of write, and the same guarantee under real concurrent transactions."""
 
+import re
 import threading
 from datetime import date
 
 import pytest
 from django.db import close_old_connections, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_actor, make_pledge, make_update, make_user
 from tracker.models import (
@@ -20,6 +22,7 @@ from tracker.models import (
     UpdateKind,
     cell_status,
     refresh_all_party_statuses,
+    refresh_party_status,
 )
 
 pytestmark = pytest.mark.django_db
@@ -178,3 +181,43 @@ def test_two_real_concurrent_updates_to_one_cell_on_postgresql():
         assert StatusUpdate.objects.filter(pledge=pledge).count() == 2
         assert stored(pledge, japan) == (CONTESTED, Status.COMPLETE, Status.LIMITED)
         assert stored(pledge, japan) == computed(pledge, japan)
+
+
+def test_the_cell_refresh_takes_the_one_pledge_lock_on_postgresql():
+    """refresh_party_status() locks through PledgeQuerySet.lock(), the lock
+    every other writer of a pledge's derived state takes: FOR NO KEY UPDATE
+    of the pledge row, never a plain FOR UPDATE of its own."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises writers")
+    pledge, actor = make_pledge(), make_actor()
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        refresh_party_status(pledge.pk, actor.pk)
+    locks = [
+        query["sql"] for query in queries if re.search(r"\bFOR (NO KEY )?UPDATE\b", query["sql"])
+    ]
+    assert locks, "no row lock was taken"
+    assert all(" FOR NO KEY UPDATE OF " in sql for sql in locks), locks
+
+
+@pytest.mark.django_db(transaction=True)  # not inside the test's own transaction
+def test_a_cell_is_refreshed_only_inside_a_transaction():
+    with pytest.raises(RuntimeError, match="inside a transaction"):
+        refresh_party_status(make_pledge().pk, make_actor().pk)
+
+
+def test_a_partys_scorecard_counts_commitments_only():
+    """Context applies to the party's text but commits no one: the scorecard
+    must not count it as a commitment with no information."""
+    from tests.party_helpers import text_with_parties
+    from tracker import parties
+    from tracker.models import Pledge, StatementKind
+
+    _, (first, _), pledges = text_with_parties(pledge_count=3)
+    Pledge.objects.filter(pk=pledges[2].pk).update(
+        statement_kind=StatementKind.CONTEXT, commitment_type=""
+    )
+    applicable = Pledge.objects.applicable_to(first)
+    assert applicable.count() == 3
+    card = parties.scorecard(first, applicable)
+    assert card.commitments == 2
+    assert parties.scorecard(first, applicable, day=date(2030, 1, 1)).commitments == 2

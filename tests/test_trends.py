@@ -1,6 +1,7 @@
-"""/trends/: pledges in each status at the end of each year, per source and
-per theme, as an SVG chart with a table and a CSV. Every count must equal what
-the one rule, Pledge.objects.as_of(31 December), gives for that year."""
+"""/trends/: pledges in each status at the end of each year, per source, per
+theme and per party (its cells), as an SVG chart with a table and a CSV. Every
+count must equal what the one rule, Pledge.objects.as_of(31 December) or, per
+party, party_cells(31 December), gives for that year."""
 
 from collections import Counter
 from datetime import date
@@ -13,8 +14,19 @@ from django.utils import timezone
 
 from tests.factories import make_pledge, make_source, make_theme, make_update, populate
 from tests.helpers import read_streamed_csv
+from tests.party_helpers import text_with_parties
+from tracker import parties as parties_module
 from tracker import trends
-from tracker.models import CONTEXT_COUNT, Pledge, SourceDocument, Status, Theme
+from tracker.models import (
+    CELL_STATUS_LABELS,
+    CONTEXT_COUNT,
+    Actor,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+    Theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +148,101 @@ def test_the_page_runs_a_fixed_number_of_queries(client, django_assert_num_queri
     with django_assert_num_queries(5):
         response = client.get(URL, {"theme": data["themes"][0].slug})
     assert response.status_code == 200
+
+
+# --- per party: its cells, by the rule party_cells(31 December) ---------------------
+
+
+def expected_cells(actor, day):
+    """The party's cells on ``day`` by the rule (party_cells), over the
+    commitments that apply to it and whose text was adopted by then."""
+    applicable = Pledge.objects.commitments().applicable_to(actor).as_of(day)
+    total = applicable.count()
+    cells = StatusUpdate.objects.filter(
+        actor=actor, pledge__in=applicable.values("pk")
+    ).party_cells(day)
+    counts = dict.fromkeys(CELL_STATUS_LABELS, 0)
+    counts.update(Counter(cell.status for cell in cells.values()))
+    counts[Status.NO_INFORMATION] += total - sum(counts.values())
+    return counts
+
+
+def assert_party_trends_follow_the_rule(parties):
+    today = timezone.localdate()
+    checked = 0
+    for actor in parties:
+        rows = trends.trend("party", actor).rows
+        for row in rows:
+            day = today if row["year"] == today.year else date(row["year"], 12, 31)
+            assert row["counts"] == expected_cells(actor, day), (actor.slug, row["year"])
+            checked += row["total"] - row["counts"][Status.NO_INFORMATION]
+        # This year's bar is today's maintained cells, the party's scorecard.
+        applicable = Pledge.objects.commitments().applicable_to(actor)
+        assert rows[-1]["counts"] == parties_module.scorecard(actor, applicable).counts
+    assert checked > 0  # some cells had information
+
+
+def test_party_counts_follow_the_rule_on_the_shipped_record():
+    call_command("loaddata", "pledges", "history", verbosity=0)
+    call_command("loaddata", "parties", "party-history", verbosity=0)
+    evidenced = Actor.objects.filter(party_statuses__isnull=False).distinct()
+    assert_party_trends_follow_the_rule(evidenced[:6])
+
+
+def test_party_counts_follow_the_rule_on_generated_data():
+    call_command(
+        "generate_synthetic",
+        pledges=150,
+        updates_per_pledge=2,
+        parties=4,
+        party_updates_per_pledge=4,
+        seed=3,
+        stdout=StringIO(),
+    )
+    assert_party_trends_follow_the_rule(Actor.objects.filter(party_memberships__isnull=False))
+
+
+def test_a_party_chart_draws_its_cells_contested_included(client):
+    source, (first, _), pledges = text_with_parties()
+    response = client.get(URL, {"party": first.slug})
+    assert response.status_code == 200
+    html = response.text
+    assert f"<h1>Trends: {first.name}</h1>" in html
+    assert '<svg class="trend-chart"' in html and "<script" not in html
+    assert " style=" not in html
+    year = timezone.localdate().year
+    assert f"<title>{year}: 1 contested</title>" in html
+    assert "<title>2005: 1 limited</title>" in html  # pledge 1 not yet contested
+    assert '<th scope="col">Contested</th>' in html
+    row_2005 = next(r for r in response.context["trend"].rows if r["year"] == 2005)
+    assert row_2005["counts"][Status.NOT_STARTED] == 1 and row_2005["progress"] == 1
+    # Each year links to the party's page on that day; the CSV is the party's.
+    assert f'<a href="/parties/{first.slug}/?as_of=2005-12-31">2005</a>' in html
+    assert f"/trends/export.csv?party={first.slug}" in html
+
+
+def test_an_unknown_party_says_so_and_shows_every_pledge(client):
+    response = client.get(URL, {"party": "atlantis"})
+    assert "There is no party “atlantis”." in response.text
+    assert response.context["trend"].label == "Every pledge"
+    assert client.get(reverse("trends-export-csv"), {"party": "atlantis"}).status_code == 400
+
+
+def test_the_party_csv_has_its_years_with_the_cell_statuses(client):
+    _, (first, _), _ = text_with_parties()
+    rows = read_streamed_csv(client.get(reverse("trends-export-csv"), {"party": first.slug}))
+    assert len(rows) == timezone.localdate().year - 2002 + 1
+    assert rows[-1]["contested"] == "1" and rows[-1]["limited"] == "1"
+    assert rows[-1]["total"] == "3" and rows[-1]["with_progress"] == "1"
+    assert {row["group"] for row in rows} == {first.slug}
+
+
+@pytest.mark.parametrize("pledge_count", [3, 80])
+def test_a_party_chart_runs_a_fixed_number_of_queries(
+    client, django_assert_num_queries, pledge_count
+):
+    _, (first, _), _ = text_with_parties(pledge_count=pledge_count)
+    # The vocabulary; the party; its pledges per year of adoption; its updates;
+    # +1: the footer's sources (issue 19).
+    with django_assert_num_queries(5):
+        assert client.get(URL, {"party": first.slug}).status_code == 200

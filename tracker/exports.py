@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tracker import parties, trends
-from tracker.filtersets import valid_filterset, valid_update_dates
+from tracker.filtersets import dated_filterset, valid_filterset, valid_update_dates
 from tracker.models import (
     PLEDGE_FIELDS,
     Actor,
@@ -361,7 +361,15 @@ def updates_csv(request):
 
 def trends_csv(request):
     """Every trend chart's numbers: one row per group (every pledge, each
-    source, each theme) and year."""
+    source, each theme) and year; with ``?party=``, that party's chart (its
+    columns are the cell statuses, contested included)."""
+    slug = request.GET.get("party", "").strip()
+    if slug:
+        party = Actor.objects.filter(slug=slug, party_memberships__isnull=False).first()
+        if party is None:
+            return plain_text_errors({"party": [f"There is no party “{slug}”."]})
+        rows = trends.party_csv_rows(party)
+        return csv_response(rows, trends.PARTY_CSV_COLUMNS, f"trends-{party.slug}")
     return csv_response(trends.csv_rows(), trends.CSV_COLUMNS, "trends")
 
 
@@ -398,10 +406,12 @@ def matrix_csv(request):
     party_list = parties.parties_of(source)
     pledges = parties.matrix_pledges(filterset.qs)
 
+    day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
+
     def rows():
         stream = pledges.iterator(chunk_size=parties.MATRIX_ROWS_PER_PAGE)
         for chunk in batched(stream, parties.MATRIX_ROWS_PER_PAGE):
-            rows = parties.matrix_rows(chunk, party_list)
+            rows = parties.matrix_rows(chunk, party_list, **day)
             for pledge, cells in parties.matrix_cell_views(rows, len(party_list)):
                 yield [pledge.ref, pledge.title, *(cell.text for cell in cells)]
 
@@ -425,9 +435,13 @@ def matrix_json(request):
         query = request.GET.copy()
         query["page"] = page.next_page_number()
         next_url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+    day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
     return JsonResponse(
         {
             "source": source.slug,
+            # The day the cells are read as of (null: today), and as recorded on.
+            "as_of": isoformat(day["day"]),
+            "recorded_on": isoformat(day["recorded_on"]),
             "count": page.paginator.count,
             "next": next_url,
             "parties": [{"slug": p.slug, "name": p.name} for p in party_list],
@@ -441,7 +455,7 @@ def matrix_json(request):
                     },
                 }
                 for pledge, cells in parties.matrix_cell_views(
-                    parties.matrix_rows(page.object_list, party_list), len(party_list)
+                    parties.matrix_rows(page.object_list, party_list, **day), len(party_list)
                 )
             ],
         }
@@ -463,10 +477,15 @@ PARTY_CSV_COLUMNS = [
 
 
 def party_csv(request, slug):
-    """Every pledge that applies to the party, with its cell."""
+    """Every pledge that applies to the party, with its cell; with
+    ``?as_of=`` (and ``recorded_on``), as of that day."""
     actor = get_object_or_404(Actor, slug=slug)
+    filterset, errors = dated_filterset(request.GET)
+    if errors:
+        return plain_text_errors(errors)
+    day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
     pledges = (
-        Pledge.objects.applicable_to(actor)
+        filterset.dated(Pledge.objects.applicable_to(actor))
         .select_related("source")
         .only("pk", "ref", "title", "source__slug")
         .order_by("source_adopted", "paragraph", "ref")
@@ -481,7 +500,7 @@ def party_csv(request, slug):
     def rows():
         stream = pledges.iterator(chunk_size=CSV_CHUNK_SIZE)
         for chunk in batched(stream, CSV_CHUNK_SIZE):
-            for pledge, cell in parties.party_pledge_rows(actor, chunk):
+            for pledge, cell in parties.party_pledge_rows(actor, chunk, **day):
                 status = cell.status if cell else Status.NO_INFORMATION
                 yield [
                     pledge.ref,

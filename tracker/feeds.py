@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from tracker.exports import plain_text_errors
-from tracker.filtersets import valid_update_dates
+from tracker.filtersets import dated_filterset, valid_update_dates
 from tracker.models import Actor, Pledge, StatusUpdate, Theme
 
 FEED_LENGTH = 50
@@ -132,21 +132,35 @@ class PledgeUpdatesFeed(UpdatesFeed):
 
 
 class PartyUpdatesFeed(UpdatesFeed):
-    """The updates that name one party: its self-reports and the assessments of it."""
+    """The updates naming one party; ``?as_of=`` (and ``recorded_on``) keep
+    those dated on or before that day, as the party's page shows them."""
+
+    def __call__(self, request, *args, **kwargs):
+        _filterset, errors = dated_filterset(request.GET)
+        if errors:
+            return plain_text_errors(errors)
+        return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug):
-        return get_object_or_404(Actor, slug=slug, party_memberships__isnull=False)
+        # distinct(): a party to two texts joins two membership rows.
+        parties = Actor.objects.filter(party_memberships__isnull=False).distinct()
+        actor = get_object_or_404(parties, slug=slug)
+        filterset, _errors = dated_filterset(request.GET)
+        return actor, filterset.as_of_day, filterset.as_recorded_on
 
-    def title(self, actor):
-        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": actor.name}
+    def title(self, obj):
+        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": obj[0].name}
 
-    def subtitle(self, actor):
+    def subtitle(self, obj):
         return gettext("The latest self-reports by %(name)s and independent assessments of it.") % {
-            "name": actor.name
+            "name": obj[0].name
         }
 
-    def link(self, actor):
-        return actor.get_absolute_url()
+    def link(self, obj):
+        return obj[0].get_absolute_url()
 
-    def items(self, actor):
-        return self.latest(StatusUpdate.objects.filter(actor=actor))
+    def items(self, obj):
+        actor, day, recorded_on = obj
+        return self.latest(
+            StatusUpdate.objects.filter(actor=actor).entered_by(recorded_on).dated_between(end=day)
+        )

@@ -3,7 +3,13 @@ number of queries whatever the number of pledges or parties.
 
 A cell is one pledge for one party (``PartyStatus``, maintained from the
 updates by ``tracker.models.refresh_party_status``). A pair with no row has no
-information; a pledge a steward narrowed to other parties does not apply. The
+information; a pledge a steward narrowed to other parties does not apply.
+
+On another day (``?as_of=``, with or without ``recorded_on``) the functions
+that take ``day`` and ``recorded_on`` compute the cells instead, with
+``StatusUpdate.objects.party_cells()``, the rule the maintained rows follow:
+same shapes, same number of queries (one more for a party page's evidence).
+Narrowing (``Pledge.applies_to``) has no history and applies as it is today. The
 matrix renders its cells here, as strings, rather than through the template
 engine: a page is up to 1,000 pledges × 50 parties, and 50,000 template
 ``{% include %}``s cost seconds where these cost milliseconds; adjacent gaps
@@ -18,6 +24,7 @@ from django.utils.html import escape
 
 from tracker import models
 from tracker.models import (
+    CELL_STATUS_COLOURS,
     CELL_STATUS_DEFINITIONS,
     CELL_STATUS_LABELS,
     CONTESTED,
@@ -41,6 +48,27 @@ PARTY_FEED_SHOWN = 10
 NOT_APPLICABLE = "not_applicable"
 NOT_APPLICABLE_LABEL = "Not applicable"
 NO_INFORMATION_LABEL = CELL_STATUS_LABELS[Status.NO_INFORMATION]
+
+
+@dataclass(frozen=True)
+class StatusTerm:
+    """A status as a chart draws it: what Status members offer, for the cell
+    statuses too (which add "contested")."""
+
+    value: str
+    label: str
+    colour: str
+    definition: str
+
+
+CELL_STATUSES = [
+    StatusTerm(value, label, CELL_STATUS_COLOURS[value], CELL_STATUS_DEFINITIONS[value])
+    for value, label in CELL_STATUS_LABELS.items()
+]
+
+
+# By value, for pages that show a cell's status as a badge.
+CELL_STATUS_TERMS = {term.value: term for term in CELL_STATUSES}
 
 
 def legend():
@@ -91,9 +119,13 @@ CELL_COLUMNS = (
 )
 
 
-def cells_for(pledge_ids, actor_ids=None):
+def cells_for(pledge_ids, actor_ids=None, *, day=None, recorded_on=None):
     """``{pledge id: {actor id: cell values}}`` for these pledges, one query;
-    pledges and pairs without information are absent."""
+    pledges and pairs without information are absent. With ``day``, the
+    cells as of that day (and as recorded on ``recorded_on``), computed by
+    ``party_cells()`` rather than read from the maintained rows."""
+    if day is not None:
+        return dated_cells_for(pledge_ids, actor_ids, day, recorded_on)
     # The page's ids as one parameter (see id_set); the parties are few.
     rows = PartyStatus.objects.filter(pledge_id__in=id_set(pledge_ids))
     if actor_ids is not None:
@@ -101,6 +133,18 @@ def cells_for(pledge_ids, actor_ids=None):
     by_pledge = {}
     for pledge_id, actor_id, *values in rows.values_list("pledge_id", "actor_id", *CELL_COLUMNS):
         by_pledge.setdefault(pledge_id, {})[actor_id] = tuple(values)
+    return by_pledge
+
+
+def dated_cells_for(pledge_ids, actor_ids, day, recorded_on=None):
+    """cells_for() on another day: the same values, from the updates."""
+    updates = StatusUpdate.objects.filter(pledge_id__in=id_set(pledge_ids))
+    if actor_ids is not None:
+        updates = updates.filter(actor_id__in=actor_ids)
+    by_pledge = {}
+    for (pledge_id, actor_id), cell in updates.party_cells(day, recorded_on).items():
+        values = tuple(getattr(cell, name) for name in CELL_COLUMNS)
+        by_pledge.setdefault(pledge_id, {})[actor_id] = values
     return by_pledge
 
 
@@ -155,16 +199,17 @@ class CellView:
 # --- the matrix ------------------------------------------------------------------
 
 
-def matrix_rows(pledges, parties):
+def matrix_rows(pledges, parties, *, day=None, recorded_on=None):
     """Each pledge with its row of cells in the parties' order, two queries
     (narrowing, cells) for any number of pledges. A row is None when every
     cell has no information (most rows, in practice); otherwise each entry is
-    None (no information), NOT_APPLICABLE, or the cell's stored values."""
+    None (no information), NOT_APPLICABLE, or the cell's stored values.
+    ``day``/``recorded_on``: the cells on another day (see cells_for)."""
     pledges = list(pledges)
     ids = [pledge.pk for pledge in pledges]
     party_ids = [party.pk for party in parties]
     narrowed = narrowed_to(ids)
-    cells = cells_for(ids, party_ids)
+    cells = cells_for(ids, party_ids, day=day, recorded_on=recorded_on)
     rows = []
     for pledge in pledges:
         known, allowed = cells.get(pledge.pk), narrowed.get(pledge.pk)
@@ -193,7 +238,13 @@ def matrix_cell_views(rows, party_count):
 
 
 def matrix_pledges(queryset):
-    """The matrix's rows: only what a row shows, in reading order."""
+    """The matrix's rows: only what a row shows, in reading order. Through
+    the matching ids: a queryset read as of a past day carries three
+    subqueries a row (Pledge.objects.as_of()) that a row of cells never
+    shows; inside the id subquery they run only where a filter needs them.
+    (Today's queryset has none, and is read as it is.)"""
+    if queryset.query.annotations:
+        queryset = Pledge.objects.filter(pk__in=queryset.order_by().values("pk"))
     return queryset.only("pk", "ref", "title", "source_id").order_by(
         "source_adopted", "paragraph", "ref"
     )
@@ -304,21 +355,37 @@ class Scorecard(models.Scorecard):
         ]
 
 
-def scorecard(actor, applicable):
+def scorecard(actor, applicable, *, day=None, recorded_on=None):
     """Counts by cell status over the pledges that apply to ``actor``; pledges
-    without a cell are "no information". Two queries."""
+    without a cell are "no information". Two queries. With ``day``, the
+    cells of that day (``applicable`` is then the pledges as of that day).
+    Commitments only, as every statistic: context applies to the party's
+    text but commits no one, so it is never "no information"."""
+    applicable = applicable.commitments()
     total = applicable.count()
-    counts = PartyStatus.objects.filter(
-        actor=actor, pledge__in=applicable.values("pk")
-    ).status_counts()
+    if day is None:
+        counts = PartyStatus.objects.filter(
+            actor=actor, pledge__in=applicable.values("pk")
+        ).status_counts()
+    else:
+        counts = dict.fromkeys(CELL_STATUS_LABELS, 0)
+        cells = StatusUpdate.objects.filter(
+            actor=actor, pledge__in=applicable.values("pk")
+        ).party_cells(day, recorded_on)
+        for cell in cells.values():
+            counts[cell.status] += 1
     counts[Status.NO_INFORMATION] += total - sum(counts.values())
     return Scorecard(counts)
 
 
-def party_pledge_rows(actor, pledges):
+def party_pledge_rows(actor, pledges, *, day=None, recorded_on=None):
     """A page of the party's pledges, each with its cell and the two latest
-    updates behind it (self-report, assessment): two queries."""
+    updates behind it (self-report, assessment): two queries (the pledges
+    and the cells; on another day, three: the cells are computed, then their
+    updates read)."""
     pledges = list(pledges)
+    if day is not None:
+        return dated_party_pledge_rows(actor, pledges, day, recorded_on)
     rows = {
         row.pledge_id: row
         for row in PartyStatus.objects.filter(actor=actor, pledge__in=[p.pk for p in pledges])
@@ -328,10 +395,42 @@ def party_pledge_rows(actor, pledges):
     return [(pledge, rows.get(pledge.pk)) for pledge in pledges]
 
 
-def party_updates(actor):
-    """The updates that name the party, newest first (its feed)."""
+def dated_party_pledge_rows(actor, pledges, day, recorded_on=None):
+    """party_pledge_rows() on another day: each cell as ``party_cells()``
+    computes it, shaped as an unsaved PartyStatus so pages and the CSV read
+    both alike, with the updates behind it."""
+    cells = StatusUpdate.objects.filter(
+        actor=actor, pledge_id__in=id_set([p.pk for p in pledges])
+    ).party_cells(day, recorded_on)
+    evidence = {
+        pk
+        for cell in cells.values()
+        for pk in (cell.self_update_id, cell.assessed_update_id)
+        if pk is not None
+    }
+    updates = StatusUpdate.objects.filter(pk__in=id_set(evidence)).only(
+        "pk", "status", "as_of", "kind", "pledge_id"
+    )
+    updates = {update.pk: update for update in updates} if evidence else {}
+    rows = []
+    for pledge in pledges:
+        cell = cells.get((pledge.pk, actor.pk))
+        row = None
+        if cell is not None:
+            row = PartyStatus(pledge_id=pledge.pk, actor_id=actor.pk, **cell.fields())
+            row.self_update = updates.get(cell.self_update_id)
+            row.assessed_update = updates.get(cell.assessed_update_id)
+        rows.append((pledge, row))
+    return rows
+
+
+def party_updates(actor, *, day=None, recorded_on=None):
+    """The updates that name the party, newest first (its feed); with
+    ``day``, those dated on or before it (and entered by ``recorded_on``)."""
     return (
         StatusUpdate.objects.filter(actor=actor)
+        .entered_by(recorded_on)
+        .dated_between(end=day)
         .with_pledge()
         .select_related("author", "withdrawn_by")
         .newest_first()

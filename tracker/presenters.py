@@ -31,7 +31,9 @@ from tracker.models import (
     Status,
     StatusUpdate,
     Theme,
+    id_set,
 )
+from tracker.parties import CELL_STATUS_TERMS
 from tracker.quotes import quote_pattern
 
 
@@ -193,6 +195,68 @@ def change_rows(page_rows, start, end):
         Change(pledges[pk], Status(old), Status(new), updates[pk])
         for pk, old, new in page_rows
         if pk in pledges
+    ]
+
+
+def party_cell_changes(start, end, source_pk=None):
+    """The party cells (of one source's pledges, or all) whose status changed
+    between ``start`` and ``end``, as ``(pledge pk, party pk, old, new)`` in
+    reading order, then by party name. Three queries for the rule
+    (StatusUpdate.objects.party_cells_changed_between), two to order them;
+    evaluated, so it can be cached."""
+    updates = StatusUpdate.objects.all()
+    if source_pk is not None:
+        updates = updates.filter(pledge__source=source_pk)
+    changed = updates.party_cells_changed_between(start, end)
+    if not changed:
+        return []
+    order = {
+        pk: position
+        for position, pk in enumerate(
+            Pledge.objects.filter(pk__in=id_set({row[0] for row in changed}))
+            .order_by("source_adopted", "paragraph", "ref")
+            .values_list("pk", flat=True)
+        )
+    }
+    names = dict(Actor.objects.filter(pk__in=[row[1] for row in changed]).values_list("pk", "name"))
+    return sorted(changed, key=lambda row: (order.get(row[0], 0), names.get(row[1], "")))
+
+
+@dataclass
+class PartyChange:
+    pledge: Pledge
+    party: Actor
+    old: object  # parties.StatusTerm
+    new: object
+    updates: list
+
+
+def party_change_rows(page_rows, start, end):
+    """The page's party-cell changes with their pledges, parties and the
+    counted updates naming the party dated within the period, oldest first:
+    three queries."""
+    pledge_ids = {row[0] for row in page_rows}
+    party_ids = {row[1] for row in page_rows}
+    pledges = Pledge.objects.filter(pk__in=pledge_ids).with_source().in_bulk()
+    actors = Actor.objects.only("pk", "slug", "name").in_bulk(party_ids)
+    updates = defaultdict(list)
+    for update in (
+        StatusUpdate.objects.counting()
+        .filter(pledge_id__in=pledge_ids, actor_id__in=party_ids)
+        .dated_between(start, end)
+        .order_by("pledge_id", "actor_id", "as_of", "created", "pk")
+    ):
+        updates[update.pledge_id, update.actor_id].append(update)
+    return [
+        PartyChange(
+            pledges[pledge_id],
+            actors[actor_id],
+            CELL_STATUS_TERMS[old],
+            CELL_STATUS_TERMS[new],
+            updates[pledge_id, actor_id],
+        )
+        for pledge_id, actor_id, old, new in page_rows
+        if pledge_id in pledges and actor_id in actors
     ]
 
 

@@ -11,6 +11,14 @@ update holds from its as_of until the pledge's next one in timeline order
 end of every year from its own year to the year before the next update's.
 Counting "starts" and "ends" per year and adding them up gives every year at
 once: one query per grouping, cached per data version like the dashboard.
+
+Per party (``?party=``), a year's counts are the party's cells, as
+``StatusUpdate.objects.party_cells(31 December)`` makes them, over the
+commitments that apply to it: its updates are few (a party's own, at most a
+few per pledge), so they are read once, in timeline order, and walked
+year by year (party_year_counts; tests/test_trends.py holds it equal to the
+rule). The chart is the same Trend, drawn by the same template, with the
+cell statuses (contested included) instead of the pledge statuses.
 """
 
 from collections import defaultdict
@@ -23,7 +31,18 @@ from django.db.models.functions import Lead
 from django.utils import timezone
 
 from tracker.caching import cached
-from tracker.models import Pledge, SourceDocument, Status, StatusUpdate, Theme
+from tracker.models import (
+    CELL_STATUS_LABELS,
+    Actor,
+    Pledge,
+    SourceDocument,
+    Status,
+    StatusUpdate,
+    Theme,
+    UpdateKind,
+    cell_status,
+)
+from tracker.parties import CELL_STATUSES
 
 FIRST_YEAR = 2002  # the ASEM Copenhagen Declaration, the earliest text tracked
 
@@ -155,6 +174,53 @@ def cached_year_counts(grouping):
     return cached("trends", lambda: year_counts(grouping), grouping)
 
 
+def party_year_counts(actor):
+    """``{year: {cell status: n}}`` for FIRST_YEAR to this year: the cells of
+    the commitments that apply to ``actor`` (and whose text was adopted by
+    then) at each year's end, this year's as of today. Two queries."""
+    applicable = counted_pledges().applicable_to(actor)
+    existing = dict(
+        applicable.annotate(y=Year("source_adopted"))
+        .values_list("y")
+        .order_by()
+        .annotate(n=Count("pk"))
+    )
+    # The party's counted updates in timeline order (party_cells' order), so
+    # the last one seen of each kind is the latest on any day reached.
+    updates = (
+        StatusUpdate.objects.counting()
+        .filter(actor=actor, pledge__in=applicable.values("pk"))
+        .order_by("as_of", "created", "pk")
+        .values_list("pledge_id", "kind", "status", "as_of")
+    )
+    latest = {}  # pledge id -> [self-report status, assessment status]
+    span = years()
+    this_year = span[-1]
+    result, total, position = {}, 0, 0
+    updates = list(updates)
+    first = min([*existing, *(u[3].year for u in updates), span[0]])
+    for year in range(first, this_year + 1):
+        total += existing.get(year, 0)
+        # This year's bar is today's record: every update, as the maintained
+        # cells count them (an update may carry tomorrow's date).
+        while position < len(updates) and (
+            year == this_year or updates[position][3] <= date(year, 12, 31)
+        ):
+            pledge_id, kind, status, _as_of = updates[position]
+            sides = latest.setdefault(pledge_id, ["", ""])
+            sides[0 if kind == UpdateKind.SELF_REPORT else 1] = status
+            position += 1
+        if year >= span[0]:
+            counts = dict.fromkeys(CELL_STATUS_LABELS, 0)
+            for self_status, assessed_status in latest.values():
+                counts[cell_status(self_status, assessed_status)] += 1
+            counts[Status.NO_INFORMATION] = total - sum(
+                n for s, n in counts.items() if s != Status.NO_INFORMATION
+            )
+            result[year] = counts
+    return result
+
+
 @dataclass
 class Trend:
     """One chart: a group's counts per year, with the bars' geometry so the
@@ -162,7 +228,10 @@ class Trend:
 
     label: str
     slug: str
-    rows: list  # dicts: year, day, counts {status: n}, cells (in Status order), total, progress
+    rows: list  # dicts: year, day, counts {status: n}, cells (in statuses' order), total, progress
+    # What the bars stack and the table's columns, in order: the pledge
+    # statuses, or a party's cell statuses (CELL_STATUSES).
+    statuses: list = field(default_factory=lambda: list(Status))
     bars: list = field(default_factory=list)
     ticks: list = field(default_factory=list)
     width: int = 0
@@ -176,7 +245,7 @@ class Trend:
             year, counts, total = row["year"], row["counts"], row["total"]
             y = MARGIN_TOP + CHART_HEIGHT
             segments = []
-            for status in Status:
+            for status in self.statuses:
                 n = counts.get(status.value, 0)
                 if not n:
                     continue
@@ -216,33 +285,58 @@ def nice_ceiling(n):
         power *= 10
 
 
-def trend(grouping, group=None):
-    """The Trend of one group (a SourceDocument or Theme; None for every pledge)."""
-    counts = cached_year_counts(grouping).get(group.pk if group is not None else 0, {})
+def trend_rows(counts, values):
+    """A chart's rows, one per year, from ``{year: {status: n}}``; ``values``:
+    the statuses, in the table's order."""
     today = timezone.localdate()
     rows = []
     for year in years():
-        by_status = counts.get(year) or dict.fromkeys(Status.values, 0)
+        by_status = counts.get(year) or dict.fromkeys(values, 0)
         rows.append(
             {
                 "year": year,
                 "day": today if year == today.year else date(year, 12, 31),
                 "counts": by_status,
-                "cells": [by_status[s] for s in Status.values],
+                "cells": [by_status[s] for s in values],
                 "total": sum(by_status.values()),
+                # Contested cells do not count: their evidence disagrees.
                 "progress": sum(by_status[s] for s in Status.with_progress()),
             }
         )
+    return rows
+
+
+def trend(grouping, group=None):
+    """The Trend of one group (a SourceDocument, Theme or, for "party", an
+    Actor; None for every pledge)."""
+    if grouping == "party":
+        return party_trend(group)
+    counts = cached_year_counts(grouping).get(group.pk if group is not None else 0, {})
+    rows = trend_rows(counts, Status.values)
     if group is None:
         return Trend("Every pledge", "", rows)
     label = getattr(group, "short_title", None) or group.name
     return Trend(label, group.slug, rows)
 
 
+def party_trend(actor):
+    """One party's chart: its applicable commitments by cell status."""
+    counts = cached("trends-party", lambda: party_year_counts(actor), actor.pk)
+    values = [status.value for status in CELL_STATUSES]
+    return Trend(actor.name, actor.slug, trend_rows(counts, values), statuses=CELL_STATUSES)
+
+
 def chosen_group(data, vocabulary):
     """The group ``?source=`` or ``?theme=`` names: ``(grouping, group, errors)``.
     An unknown slug is reported and the chart of every pledge shown."""
     errors = {}
+    slug = (data.get("party") or "").strip()
+    if slug:
+        # Parties are many (50 a text in the benchmark): looked up, not listed.
+        party = Actor.objects.filter(slug=slug, party_memberships__isnull=False).first()
+        if party is not None:
+            return "party", party, errors
+        errors["party"] = [f"There is no party “{slug}”."]
     for grouping, model in (("source", SourceDocument), ("theme", Theme)):
         slug = (data.get(grouping) or "").strip()
         if not slug:
@@ -282,6 +376,30 @@ CSV_COLUMNS = [
     "year",
     "as_of",
     *Status.values,
+    "total",
+    "with_progress",
+]
+
+
+def party_csv_rows(actor):
+    """One party's counts, one row per year (its columns: PARTY_CSV_COLUMNS)."""
+    chart = party_trend(actor)
+    for row in chart.rows:
+        yield [
+            "party",
+            chart.slug,
+            chart.label,
+            row["year"],
+            row["day"],
+            *row["cells"],
+            row["total"],
+            row["progress"],
+        ]
+
+
+PARTY_CSV_COLUMNS = [
+    *CSV_COLUMNS[:5],
+    *(status.value for status in CELL_STATUSES),
     "total",
     "with_progress",
 ]

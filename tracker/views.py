@@ -2,12 +2,15 @@
 ``tracker/presenters.py``; filtering lives in ``tracker/filtersets.py``."""
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -317,10 +320,11 @@ def permission_denied(request, exception):
     return render(request, "403.html", {"reason": reason, "who_to_ask": who_to_ask()}, status=403)
 
 
-@cached_page(params=["source", "theme"])
+@cached_page(params=["source", "theme", "party"])
 def trend_chart(request):
     """Pledges in each status at the end of each year, for every pledge, one
-    source or one theme: an SVG chart with its numbers in a table."""
+    source, one theme or one party (its cells): an SVG chart with its numbers
+    in a table."""
     vocabulary = current_vocabulary()
     grouping, group, errors = trends.chosen_group(request.GET, vocabulary)
     context = {
@@ -338,11 +342,12 @@ def trend_chart(request):
 CHANGES_PER_PAGE = 25
 
 
-@cached_page(params=["from", "to", "source", "page"])
+@cached_page(params=["from", "to", "source", "page", "party_page"])
 def changes(request):
     """The pledges whose status changed between two days (by default the last
-    twelve months), old -> new, each with the updates that changed it; all
-    of them, or one source's (``?source=``)."""
+    twelve months), old -> new, each with the updates that changed it, and
+    beside them the party cells that changed (paged apart, ``?party_page=``);
+    all of them, or one source's (``?source=``)."""
     dates, errors = valid_update_dates(request.GET, defaults=True)
     start, end = dates.start, dates.end
     vocabulary = current_vocabulary()
@@ -356,6 +361,19 @@ def changes(request):
     )
     paginator = Paginator(changed["rows"], CHANGES_PER_PAGE)
     page = paginator.get_page(page_number(request.GET.get("page")))
+    cells_changed = cached(
+        "party-changes",
+        lambda: presenters.party_cell_changes(start, end, source_pk),
+        start,
+        end,
+        source_pk,
+    )
+    party_page = Paginator(cells_changed, CHANGES_PER_PAGE).get_page(
+        page_number(request.GET.get("party_page"))
+    )
+    query = f"from={start.isoformat()}&to={end.isoformat()}" + (
+        f"&source={source.slug}" if source else ""
+    )
     context = {
         "dates": dates,
         "start": start,
@@ -365,10 +383,11 @@ def changes(request):
         "page": page,
         "changes": presenters.change_rows(page.object_list, start, end),
         "transitions": changed["transitions"],
+        "party_page": party_page,
+        "party_changes": presenters.party_change_rows(party_page.object_list, start, end),
         "source": source,
         "sources": vocabulary.terms["source"],
-        "query_without_page": f"from={start.isoformat()}&to={end.isoformat()}"
-        + (f"&source={source.slug}" if source else ""),
+        "query_without_page": query,
     }
     return render(request, "tracker/changes.html", context)
 
@@ -378,7 +397,8 @@ def changes(request):
 
 @cached_page(params=[*PledgeFilterSet.base_filters, "page"])
 def matrix(request):
-    """Pledges × parties for one text, with the list's filters."""
+    """Pledges × parties for one text, with the list's filters and its filter
+    form (as_of included: every cell as of that day)."""
     filterset, filter_errors = valid_filterset(request.GET, queryset=Pledge.objects.all())
     slug = filterset.form.cleaned_data.get("source")
     source = SourceDocument.objects.without_text().filter(slug=slug).first() if slug else None
@@ -388,6 +408,7 @@ def matrix(request):
         "sources": None if source else list(SourceDocument.objects.without_text()),
         "source": source,
         "statuses": parties.legend(),
+        "as_of_banner": presenters.as_of_banner(filterset, filterset.data),
     }
     if source is not None:
         party_list = parties.parties_of(source)
@@ -395,7 +416,12 @@ def matrix(request):
         page = Paginator(pledges, parties.MATRIX_ROWS_PER_PAGE).get_page(
             page_number(request.GET.get("page"))
         )
-        rows = parties.matrix_rows(page.object_list, party_list)
+        rows = parties.matrix_rows(
+            page.object_list,
+            party_list,
+            day=filterset.as_of_day,
+            recorded_on=filterset.as_recorded_on,
+        )
         context.update(
             {
                 "parties": party_list,
@@ -403,32 +429,64 @@ def matrix(request):
                 "matrix_body": mark_safe(parties.render_matrix_body(rows, len(party_list))),  # noqa: S308 - escaped there
                 "query_without_page": presenters.query_without(filterset.data, "page"),
                 "active_filters": presenters.active_filters(filterset),
+                "filter_form": matrix_filter_form(filterset, source, context["as_of_banner"]),
             }
         )
     return render(request, "tracker/matrix.html", context)
 
 
-@cached_page(params=["page"])
+def matrix_filter_form(filterset, source, as_of_banner):
+    """The list's filter form (with the list's facet counts, from the list's
+    own cache entry), pointed at the matrix. Rendered once per set of filters
+    and data version and cached like the facets: its option loops are most
+    of a rendered matrix page's template time (its options are the whole
+    vocabulary: every theme, actor and instrument)."""
+    key = presenters.facet_key(filterset)
+
+    def render_form():
+        facets = cached("facets", lambda: presenters.facet_counts(filterset), key)
+        context = {
+            "filterset": filterset,
+            "facets": facets,
+            "as_of_banner": as_of_banner,
+            "filter_action": reverse("matrix"),
+            "clear_url": f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
+            "without_ordering": True,
+        }
+        return mark_safe(render_to_string("tracker/_filter_form.html", context))  # noqa: S308 - a template's output
+
+    return cached("matrix-filter-form", render_form, key)
+
+
+@cached_page(params=["page", "as_of", "recorded_on"])
 def party_detail(request, slug):
     actor = get_object_or_404(Actor, slug=slug)
     memberships = parties.memberships_of(actor)
     if not memberships:
         raise Http404("This actor is not a party to any text.")
-    applicable = Pledge.objects.applicable_to(actor)
-    card = parties.scorecard(actor, applicable)
+    # ?as_of= (and ?recorded_on=): the party's record on that day, the list's
+    # dates validated by the list's FilterSet.
+    filterset, date_errors = dated_filterset(request.GET)
+    day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
+    applicable = filterset.dated(Pledge.objects.applicable_to(actor))
+    card = parties.scorecard(actor, applicable, **day)
     paginator = Paginator(
         applicable.defer(*SEARCH_FIELDS).order_by("source_adopted", "paragraph", "ref"),
         parties.PARTY_PLEDGES_PER_PAGE,
     )
     paginator.count = card.applicable  # counted once, for both
     pledges = paginator.get_page(page_number(request.GET.get("page")))
+    banner = presenters.as_of_banner(filterset, request.GET)
     context = {
         "party": actor,
         "memberships": memberships,
         "scorecard": card,
         "page": pledges,
-        "rows": parties.party_pledge_rows(actor, pledges.object_list),
-        "updates": list(parties.party_updates(actor)[: parties.PARTY_FEED_SHOWN]),
+        "rows": parties.party_pledge_rows(actor, pledges.object_list, **day),
+        "updates": list(parties.party_updates(actor, **day)[: parties.PARTY_FEED_SHOWN]),
+        "as_of_banner": banner,
+        "filter_errors": date_errors,
+        "as_of_query": banner["query"] if banner else "",
     }
     return render(request, "tracker/party_detail.html", context)
 

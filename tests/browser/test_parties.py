@@ -58,3 +58,18 @@ def test_screenshots_of_the_matrix_and_a_party_page(page, party_data, tmp_path):
     save_screenshot(page, "matrix.png", tmp_path, max_height=1400)
     page.goto("/parties/belgium/")
     save_screenshot(page, "party-page.png", tmp_path, max_height=1800)
+
+
+def test_the_matrix_takes_the_lists_filter_form_and_a_day_at_360_pixels(page, party_data):
+    page.set_viewport_size(PHONE)
+    page.goto(MATRIX)
+    page.locator(".matrix-filters > summary").click()
+    assert scroll_width(page) <= PHONE["width"]  # the open form fits too
+    page.locator(".matrix-filters summary", has_text="The record on another day").click()
+    page.fill("#id_as_of", "2005-12-31")
+    page.locator(".matrix-filters button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "/matrix/?" in page.url and "source=asem-copenhagen-2002" in page.url
+    assert "as of 31 December 2005" in page.locator(".as-of-banner").inner_text()
+    assert scroll_width(page) <= PHONE["width"]
+    assert page.locator(".matrix-frame").count() == 1
