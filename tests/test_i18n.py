@@ -374,3 +374,17 @@ def test_french_bars_keep_decimal_points_in_their_svg(client):
     widths = re.findall(r'<rect x="[^"]*" y="0" width="([^"]*)"', text)
     assert widths and all(re.fullmatch(r"\d+(\.\d+)?", w) for w in widths), widths
     assert "33.333" in widths or "66.667" in widths
+
+
+@pytest.mark.django_db
+def test_the_french_trend_chart_keeps_its_coordinates_numeric(client):
+    """A French page writes 33,5 for 33.5: inside the SVG that is no number,
+    and the chart would be drawn empty."""
+    import re
+
+    from tests.factories import make_pledge, make_update
+
+    make_update(make_pledge(), status=Status.LIMITED)
+    svg = client.get("/fr/trends/").text.split("<svg", 1)[1].split("</svg>", 1)[0]
+    numbers = re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
+    assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
