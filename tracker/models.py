@@ -1612,12 +1612,14 @@ def id_set(ids):
 
 # A cell whose latest self-report and latest independent assessment disagree.
 CONTESTED = "contested"
-CELL_STATUS_CHOICES = [*Status.choices, (CONTESTED, "Contested")]
+CELL_STATUS_CHOICES = [*Status.choices, (CONTESTED, _("Contested"))]
 CELL_STATUS_LABELS = dict(CELL_STATUS_CHOICES)
 CELL_STATUS_DEFINITIONS = {
     **STATUS_DEFINITIONS,
-    CONTESTED: "The party's latest self-report and the latest independent assessment disagree; "
-    "both are shown.",
+    CONTESTED: _(
+        "The party's latest self-report and the latest independent assessment disagree; "
+        "both are shown."
+    ),
 }
 CELL_STATUS_COLOURS = {**STATUS_COLOURS, CONTESTED: "#8a1538"}
 # Statuses that count as documented progress, in every scorecard. A
