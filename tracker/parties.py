@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker import models
 from tracker.models import (
@@ -46,7 +48,7 @@ PARTY_PLEDGES_PER_PAGE = 25
 PARTY_FEED_SHOWN = 10
 
 NOT_APPLICABLE = "not_applicable"
-NOT_APPLICABLE_LABEL = "Not applicable"
+NOT_APPLICABLE_LABEL = _("Not applicable")
 NO_INFORMATION_LABEL = CELL_STATUS_LABELS[Status.NO_INFORMATION]
 
 
@@ -81,7 +83,7 @@ def legend():
         {
             "value": NOT_APPLICABLE,
             "label": NOT_APPLICABLE_LABEL,
-            "definition": "A steward narrowed this pledge to other parties of the text.",
+            "definition": _("A steward narrowed this pledge to other parties of the text."),
         }
     )
     return entries
@@ -255,42 +257,56 @@ def update_url_prefix():
     return reverse("update-detail", args=[0])[: -len("0/")]
 
 
-NOT_APPLICABLE_CELL = '<td class="na">Not applicable</td>'
+def cell_words():
+    """The words the cells are written in, in the page's language, looked up
+    once per page rather than once per cell."""
+    return {
+        "labels": {value: str(label) for value, label in CELL_STATUS_LABELS.items()},
+        "not_applicable": gettext("Not applicable"),
+        "no_information": gettext("No information"),
+        "contested": gettext("Contested"),
+        "self_report": gettext("Self-report: %(status)s"),
+        "assessment": gettext("Assessment: %(status)s"),
+        "evidence_assessment": gettext("Evidence: the latest assessment"),
+        "evidence_self_report": gettext("Evidence: the latest self-report"),
+    }
 
 
-def gap_cell(span):
+def gap_cell(span, words):
     """Adjacent parties without information share one labelled, patterned
     cell: the band shows where the record is empty, and keeps a page of
     50,000 cells to a few thousand elements."""
     if span == 1:
-        return '<td class="gap">No information</td>'
-    return f'<td class="gap" colspan="{span}">No information</td>'
+        return f'<td class="gap">{words["no_information"]}</td>'
+    return f'<td class="gap" colspan="{span}">{words["no_information"]}</td>'
 
 
-def render_cell(value, prefix):
+def render_cell(value, prefix, words):
     """One <td> of the matrix for a cell with information (or not
     applicable). Every cell says its status in words; colour repeats it."""
     if value == NOT_APPLICABLE:
-        return NOT_APPLICABLE_CELL
+        return f'<td class="na">{words["not_applicable"]}</td>'
+    labels = words["labels"]
     status, self_status, self_update, assessed_status, assessed_update = value
     if status == CONTESTED:
+        self_report = words["self_report"] % {"status": labels[self_status]}
+        assessment = words["assessment"] % {"status": labels[assessed_status]}
         return (
-            '<td class="contested"><strong>Contested</strong>'
-            f'<a href="{prefix}{self_update}/">Self-report: {CELL_STATUS_LABELS[self_status]}</a>'
-            f'<a href="{prefix}{assessed_update}/">Assessment: '
-            f"{CELL_STATUS_LABELS[assessed_status]}</a></td>"
+            f'<td class="contested"><strong>{words["contested"]}</strong>'
+            f'<a href="{prefix}{self_update}/">{self_report}</a>'
+            f'<a href="{prefix}{assessed_update}/">{assessment}</a></td>'
         )
     if assessed_update:
-        evidence, kind = assessed_update, "assessment"
+        evidence, title = assessed_update, words["evidence_assessment"]
     else:
-        evidence, kind = self_update, "self-report"
+        evidence, title = self_update, words["evidence_self_report"]
     return (
-        f'<td class="status-{status}"><a href="{prefix}{evidence}/" title="Evidence: the '
-        f'latest {kind}">{CELL_STATUS_LABELS[status]}</a></td>'
+        f'<td class="status-{status}"><a href="{prefix}{evidence}/" title="{title}">'
+        f"{labels[status]}</a></td>"
     )
 
 
-def render_row_cells(cells, prefix):
+def render_row_cells(cells, prefix, words):
     """A row's cells, runs of gaps merged (see gap_cell)."""
     parts, gaps = [], 0
     for value in cells:
@@ -298,11 +314,11 @@ def render_row_cells(cells, prefix):
             gaps += 1
             continue
         if gaps:
-            parts.append(gap_cell(gaps))
+            parts.append(gap_cell(gaps, words))
             gaps = 0
-        parts.append(render_cell(value, prefix))
+        parts.append(render_cell(value, prefix, words))
     if gaps:
-        parts.append(gap_cell(gaps))
+        parts.append(gap_cell(gaps, words))
     return "".join(parts)
 
 
@@ -310,11 +326,12 @@ def render_matrix_body(rows, party_count):
     """The <tbody> rows as one string (see the module docstring for why)."""
     prefix = update_url_prefix()
     pledge_prefix = reverse("pledge-list")
-    empty_row = gap_cell(party_count)
+    words = cell_words()
+    empty_row = gap_cell(party_count, words)
     lines = []
     for pledge, cells in rows:
         ref = escape(pledge.ref)
-        body = empty_row if cells is None else render_row_cells(cells, prefix)
+        body = empty_row if cells is None else render_row_cells(cells, prefix, words)
         lines.append(
             f'<tr><th scope="row"><a href="{pledge_prefix}{ref}/" title="{escape(pledge.title)}">'
             f"{ref}</a></th>{body}</tr>"

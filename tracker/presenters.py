@@ -404,6 +404,7 @@ def active_filters(filterset):
         for raw in raw_values:
             chips.append(
                 {
+                    "field": name,
                     "name": filterset.filters[name].label,
                     "value": labels.get(raw, raw),
                     # A theme's, text's, actor's or instrument's name is data,

@@ -3,7 +3,7 @@ French with no English left outside the texts' own words (marked lang="en"),
 they stay accessible, and a French-speaking reporter can sign in and log an
 update without meeting English.
 
-Issue 21 is not finished: the matrix, trends and changes pages are
+Issue 21 is not finished: the trends and changes pages are
 not walked here yet (each joins FRENCH_PAGES when its template is
 translated)."""
 
@@ -35,6 +35,8 @@ FRENCH_PAGES = [
     "/fr/alerts/check-your-inbox/",
     "/fr/parties/",
     "/fr/parties/belgium/",
+    "/fr/matrix/",
+    "/fr/matrix/?source=asem-copenhagen-2002",
 ]
 
 
