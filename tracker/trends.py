@@ -29,6 +29,8 @@ from django.db import connection
 from django.db.models import Count, F, Func, IntegerField, Value, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.caching import cached
 from tracker.models import (
@@ -314,7 +316,7 @@ def trend(grouping, group=None):
     counts = cached_year_counts(grouping).get(group.pk if group is not None else 0, {})
     rows = trend_rows(counts, Status.values)
     if group is None:
-        return Trend("Every pledge", "", rows)
+        return Trend(_("Every pledge"), "", rows)
     label = getattr(group, "short_title", None) or group.name
     return Trend(label, group.slug, rows)
 
@@ -336,13 +338,17 @@ def chosen_group(data, vocabulary):
         party = Actor.objects.filter(slug=slug, party_memberships__isnull=False).first()
         if party is not None:
             return "party", party, errors
-        errors["party"] = [f"There is no party “{slug}”."]
+        errors["party"] = [gettext("There is no party “%(slug)s”.") % {"slug": slug}]
+    unknown = {
+        "source": gettext("There is no source “%(slug)s”."),
+        "theme": gettext("There is no theme “%(slug)s”."),
+    }
     for grouping, model in (("source", SourceDocument), ("theme", Theme)):
         slug = (data.get(grouping) or "").strip()
         if not slug:
             continue
         if slug not in vocabulary.by_slug[grouping]:
-            errors[grouping] = [f"There is no {grouping} “{slug}”."]
+            errors[grouping] = [unknown[grouping] % {"slug": slug}]
             continue
         manager = model.objects.without_text() if model is SourceDocument else model.objects
         return grouping, manager.get(slug=slug), errors

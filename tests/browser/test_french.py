@@ -3,9 +3,8 @@ French with no English left outside the texts' own words (marked lang="en"),
 they stay accessible, and a French-speaking reporter can sign in and log an
 update without meeting English.
 
-Issue 21 is not finished: the trends and changes pages are
-not walked here yet (each joins FRENCH_PAGES when its template is
-translated)."""
+Issue 21 is not finished: the changes page is not walked here yet (it
+joins FRENCH_PAGES when its template is translated)."""
 
 import re
 
@@ -37,6 +36,8 @@ FRENCH_PAGES = [
     "/fr/parties/belgium/",
     "/fr/matrix/",
     "/fr/matrix/?source=asem-copenhagen-2002",
+    "/fr/trends/",
+    "/fr/trends/?party=belgium",
 ]
 
 
