@@ -238,3 +238,21 @@ def test_cached_summaries_roll_over_at_midnight(client, shared_cache, monkeypatc
     first = caching.generation()
     monkeypatch.setattr(caching.timezone, "localdate", lambda: date(2999, 1, 1))
     assert caching.generation() != first
+
+
+@pytest.mark.django_db
+def test_the_vocabulary_survives_the_cache_as_its_rows():
+    """Every request loads the cached vocabulary: it is pickled as plain
+    rows and rebuilt, with the same terms and lookups."""
+    import pickle
+
+    from tests.factories import make_actor, make_theme
+    from tracker import vocabulary
+
+    make_theme(name="Borders")
+    make_actor(name="Interpol")
+    original = vocabulary.load()
+    restored = pickle.loads(pickle.dumps(original))
+    assert restored.terms == original.terms
+    assert restored.by_slug == original.by_slug
+    assert b"Term" not in pickle.dumps(original)

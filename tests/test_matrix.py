@@ -100,6 +100,35 @@ def test_the_number_of_queries_does_not_grow_with_the_matrix(client, django_asse
             assert response.text.count('<tr><th scope="row">') == size
 
 
+def test_as_of_a_day_the_rows_skip_the_days_statuses_unless_a_filter_needs_them(client):
+    """A row of cells never shows a pledge's own status, so the as-of
+    subqueries (Pledge.objects.as_of) run only where ?status= needs them:
+    never in the SELECT, and not at all in the count and page without it;
+    and the matches are read directly, not through an id subquery."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    source, _, _ = text_with_parties(pledge_count=3, party_count=2)
+    for status, expected in ((None, 0), ("no_information", 1)):
+        params = {"source": source.slug, "as_of": "2005-12-31"}
+        if status:
+            params["status"] = status
+        with CaptureQueriesContext(connection) as queries:
+            response = matrix(client, **params)
+        assert response.status_code == 200
+        rows = [
+            q["sql"]
+            for q in queries.captured_queries
+            if q["sql"].startswith('SELECT "tracker_pledge"."id", "tracker_pledge"."ref"')
+        ]
+        assert len(rows) == 1
+        select, _, where = rows[0].partition(" FROM ")
+        assert "tracker_statusupdate" not in select
+        assert where.count("tracker_statusupdate") >= expected
+        assert ("tracker_statusupdate" in where) == bool(expected)
+        assert '"tracker_pledge"."id" IN (SELECT' not in where
+
+
 def test_csv_has_one_column_per_party_and_every_cell_in_words(client):
     source, (first, second), pledges = text_with_parties()
     response = client.get("/matrix/export.csv", {"source": source.slug})

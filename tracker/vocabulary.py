@@ -36,10 +36,17 @@ class Vocabulary:
 
     def __init__(self, rows):
         """``rows``: (kind, pk, slug, label) tuples, already in display order."""
+        self.rows = rows = list(rows)
         self.terms = {kind: [] for kind in KINDS}
         for kind, pk, slug, label in rows:
             self.terms[kind].append(Term(pk, slug, label))
         self.by_slug = {kind: {t.slug: t for t in terms} for kind, terms in self.terms.items()}
+
+    def __reduce__(self):
+        # Cached (and so pickled) as its rows, rebuilt on load: every request
+        # loads it, and unpickling 300 frozen dataclasses and their lookup
+        # dicts took 6 ms where plain tuples take a tenth of that.
+        return (Vocabulary, (self.rows,))
 
     def choices(self, kind):
         return [(term.slug, term.label) for term in self.terms[kind]]
