@@ -388,3 +388,47 @@ def test_the_french_trend_chart_keeps_its_coordinates_numeric(client):
     svg = client.get("/fr/trends/").text.split("<svg", 1)[1].split("</svg>", 1)[0]
     numbers = re.findall(r'\s(?:x|y|x1|x2|y1|y2|width|height)="([^"]*)"', svg)
     assert numbers and all(re.fullmatch(r"-?\d+(\.\d+)?", n) for n in numbers), numbers
+
+
+@pytest.mark.django_db
+def test_the_french_matrix_csv_says_a_contest_in_french_under_the_same_headers(client):
+    """Column headers are identifiers that scripts read: the same in both
+    languages. The words in the cells follow the language of the address."""
+    import csv
+    import io
+
+    from tests.party_helpers import text_with_parties
+
+    source, _, _ = text_with_parties(pledge_count=3, party_count=2)
+
+    def rows(prefix):
+        response = client.get(f"{prefix}/matrix/export.csv", {"source": source.slug})
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+    english, french = rows(""), rows("/fr")
+    assert english[0] == french[0]
+    english_cells = " | ".join(" | ".join(row) for row in english[1:])
+    french_cells = " | ".join(" | ".join(row) for row in french[1:])
+    assert "Contested (self-report: Complete; independent assessment: Not started)" in (
+        english_cells
+    )
+    assert "Contesté (autoévaluation\u00a0: " in french_cells
+    assert "Contested" not in french_cells
+
+
+@pytest.mark.django_db
+def test_french_short_dates_are_written_out_on_the_dashboard_and_the_list(client):
+    """Django's French abbreviated months read "Déc"; the short date format
+    comes from the catalogue, so French pages write "31 décembre 2002"."""
+    from datetime import date
+
+    from tests.factories import make_pledge, make_update
+
+    make_update(make_pledge(), status=Status.ONGOING, as_of=date(2002, 12, 31))
+    for path in ("/fr/", "/fr/pledges/", "/fr/pledges/?as_of=2003-12-31"):
+        text = client.get(path).text
+        assert "31 décembre 2002" in text, path
+        assert "31 Déc" not in text, path
+    assert "31 Dec 2002" in client.get("/pledges/").text

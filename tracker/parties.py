@@ -180,10 +180,12 @@ class CellView:
     def text(self):
         """The cell in words, for the CSV."""
         if self.status == CONTESTED:
-            return (
-                f"Contested (self-report: {CELL_STATUS_LABELS[self.self_status]}; "
-                f"independent assessment: {CELL_STATUS_LABELS[self.assessed_status]})"
-            )
+            return gettext(
+                "Contested (self-report: %(self_report)s; independent assessment: %(assessment)s)"
+            ) % {
+                "self_report": CELL_STATUS_LABELS[self.self_status],
+                "assessment": CELL_STATUS_LABELS[self.assessed_status],
+            }
         return self.label
 
     def as_json(self):
