@@ -5,13 +5,13 @@ rate limits, and the following page."""
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.test import Client
 from django.urls import reverse
 
 from tests.factories import make_actor, make_pledge, make_source, make_theme, make_user
 from tests.party_helpers import make_party
-from tracker.alerts.links import follower_token
+from tracker.alerts.links import FOLLOWER_SALT, follower_token
 from tracker.alerts.models import ConfirmationRequest, Follow, Frequency, Subscriber, Target
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +204,25 @@ def test_a_replaced_link_key_revokes_every_link(client, pledge):
     subscriber.link_key = "replaced"
     subscriber.save()
     assert client.get(reverse("alerts:following", args=[token])).status_code == 404
+
+
+def test_a_followers_link_is_the_same_whenever_it_is_made(client, pledge, monkeypatch):
+    # A digest signs the link twice (List-Unsubscribe and the footer); a
+    # timestamp in the token made the two differ across a second boundary.
+    subscriber = Subscriber.objects.confirm("ana@example.org", Target("pledge", pledge), "daily")
+    first = follower_token(subscriber)
+    monkeypatch.setattr("time.time", lambda: 4_000_000_000.0)
+    assert follower_token(subscriber) == first
+    assert client.get(reverse("alerts:following", args=[first])).status_code == 200
+
+
+def test_a_link_sent_with_the_old_timestamped_token_still_works(client, pledge):
+    subscriber = Subscriber.objects.confirm("ana@example.org", Target("pledge", pledge), "daily")
+    old = signing.dumps({"s": subscriber.pk, "k": subscriber.link_key}, salt=FOLLOWER_SALT)
+    assert old.count(":") == 2
+    assert client.get(reverse("alerts:following", args=[old])).status_code == 200
+    forged = old[:-1] + ("A" if old[-1] != "A" else "B")
+    assert client.get(reverse("alerts:following", args=[forged])).status_code == 404
 
 
 def test_each_kind_of_page_links_to_its_follow_form(client):

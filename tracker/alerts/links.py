@@ -7,7 +7,9 @@ SECRET_KEY; a salt per kind of link, so one kind can never stand for another).
 - A **follower** link (the "following" page and one-click unsubscribe) names
   the follower and their ``link_key``; it does not expire, because an
   unsubscribe link in an old message must keep working, and a new key
-  revokes them all.
+  revokes them all. It carries no timestamp either: one follower always
+  gets the same link, so the List-Unsubscribe header and the footer of a
+  message, signed a moment apart, can never differ.
 """
 
 from django.conf import settings
@@ -41,15 +43,24 @@ def read_confirmation(token):
         return None
 
 
+def follower_signer():
+    return signing.Signer(salt=FOLLOWER_SALT)
+
+
 def follower_token(subscriber):
-    return signing.dumps({"s": subscriber.pk, "k": subscriber.link_key}, salt=FOLLOWER_SALT)
+    return follower_signer().sign_object({"s": subscriber.pk, "k": subscriber.link_key})
 
 
 def read_follower(token):
     """The follower a link names, or None (bad signature, unknown follower,
     or a key that has been replaced)."""
     try:
-        data = signing.loads(token, salt=FOLLOWER_SALT)
+        if token.count(":") == 2:
+            # A link sent before follower links lost their timestamp
+            # ("payload:timestamp:signature"); it must keep working.
+            data = signing.loads(token, salt=FOLLOWER_SALT)
+        else:
+            data = follower_signer().unsign_object(token)
     except signing.BadSignature:
         return None
     subscriber = Subscriber.objects.filter(pk=data.get("s")).first()
