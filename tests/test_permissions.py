@@ -533,7 +533,7 @@ def test_the_matrix_covers_every_admin_model_with_write_access():
     }
     for model in admin.site._registry:
         if model._meta.app_label == "tracker":
-            name = model._meta.verbose_name
+            name = str(model._meta.verbose_name)
             assert any(name in c or c in name for c in covered), name
 
 

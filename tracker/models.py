@@ -344,38 +344,40 @@ class SourceDocumentManager(models.Manager.from_queryset(SourceDocumentQuerySet)
 class SourceDocument(models.Model):
     """An international text whose commitments the tracker follows."""
 
-    slug = models.SlugField("slug", unique=True, max_length=80)
-    title = models.CharField("title", max_length=300)
-    short_title = models.CharField("short title", max_length=80)
-    issuing_body = models.CharField("issuing body", max_length=200)
-    place = models.CharField("place", max_length=120)
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    title = models.CharField(_("title"), max_length=300)
+    short_title = models.CharField(_("short title"), max_length=80)
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    place = models.CharField(_("place"), max_length=120)
     date_adopted = models.DateField(
-        "date adopted", help_text="The day the text was agreed or issued."
+        _("date adopted"), help_text="The day the text was agreed or issued."
     )
-    date_published = models.DateField("date published", null=True, blank=True)
+    date_published = models.DateField(_("date published"), null=True, blank=True)
     url = models.URLField(
-        "official URL", blank=True, help_text="Where the issuing body publishes the text."
+        _("official URL"), blank=True, help_text="Where the issuing body publishes the text."
     )
     document_symbol = models.CharField(
-        "document symbol",
+        _("document symbol"),
         max_length=80,
         blank=True,
-        help_text="The symbol the text was issued under, e.g. SG/2084 for a UN press release.",
+        help_text=_("The symbol the text was issued under, e.g. SG/2084 for a UN press release."),
     )
     document_kind = models.CharField(
-        "kind of text",
+        _("kind of text"),
         max_length=300,
         blank=True,
-        help_text="What the text is and who stands behind it, e.g. “Chairman's conclusions: "
-        "the Secretary-General's summary, not a negotiated text”.",
+        help_text=_(
+            "What the text is and who stands behind it, e.g. “Chairman's conclusions: "
+            "the Secretary-General's summary, not a negotiated text”."
+        ),
     )
     text = models.TextField(
-        "full text", help_text="The whole text, verbatim, as the source publishes it."
+        _("full text"), help_text="The whole text, verbatim, as the source publishes it."
     )
     preamble = models.TextField(
-        "preamble",
+        _("preamble"),
         blank=True,
-        help_text="Introductory words before the first numbered paragraph, if any.",
+        help_text=_("Introductory words before the first numbered paragraph, if any."),
     )
 
     # The actors that are party to the text (see PartyMembership).
@@ -388,7 +390,8 @@ class SourceDocument(models.Model):
 
     class Meta:
         ordering = ["date_adopted", "slug"]
-        verbose_name = "source document"
+        verbose_name = _("source document")
+        verbose_name_plural = _("source documents")
 
     def __str__(self):
         return self.short_title
@@ -405,26 +408,30 @@ class Paragraph(models.Model):
         SourceDocument,
         on_delete=models.CASCADE,
         related_name="paragraphs",
-        verbose_name="document",
+        verbose_name=_("document"),
     )
-    number = models.PositiveSmallIntegerField("number")
+    number = models.PositiveSmallIntegerField(_("number"))
     section = models.CharField(
-        "section heading",
+        _("section heading"),
         max_length=120,
         blank=True,
-        help_text="The heading this paragraph stands under, e.g. 'Further Work'.",
+        help_text=_("The heading this paragraph stands under, e.g. 'Further Work'."),
     )
-    text = models.TextField("text")
+    text = models.TextField(_("text"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["document", "number"]
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
         constraints = [
             models.UniqueConstraint(
                 fields=["document", "number"],
                 name="paragraph_number_unique_per_document",
-                violation_error_message="This document already has a paragraph with that number.",
+                violation_error_message=_(
+                    "This document already has a paragraph with that number."
+                ),
             )
         ]
 
@@ -451,14 +458,16 @@ def paragraph_url(document, number):
 class Theme(models.Model):
     """A subject area that pledges are filtered by."""
 
-    slug = models.SlugField("slug", unique=True, max_length=80)
-    name = models.CharField("name", max_length=120, unique=True)
-    description = models.TextField("description")
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    description = models.TextField(_("description"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
     def __str__(self):
         return self.name
@@ -488,21 +497,21 @@ class Actor(models.Model):
         OFFICIALS = "officials", _("Officials or working level")
         STATE = "state", pgettext_lazy("party kind", "State")
 
-    slug = models.SlugField("slug", unique=True, max_length=80)
-    name = models.CharField("name", max_length=200, unique=True)
-    kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     description = models.TextField(
-        "description",
+        _("description"),
         blank=True,
-        help_text="Who this is, in a sentence or two, for its public page.",
+        help_text=_("Who this is, in a sentence or two, for its public page."),
     )
-    url = HttpURLField("official website", max_length=500, blank=True)
+    url = HttpURLField(_("official website"), max_length=500, blank=True)
     reporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="reporting_for",
         blank=True,
-        verbose_name="reporters",
-        help_text="Users in the Reporter group who may log self-reports for this actor.",
+        verbose_name=_("reporters"),
+        help_text=_("Users in the Reporter group who may log self-reports for this actor."),
     )
 
     # Memberships are part of the history; change them from the actor's side
@@ -513,6 +522,8 @@ class Actor(models.Model):
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("actor")
+        verbose_name_plural = _("actors")
 
     def __str__(self):
         return self.name
@@ -539,21 +550,23 @@ class Instrument(models.Model):
         PROGRAMME = "programme", _("Programme or action plan")
         MECHANISM = "mechanism", _("Mechanism or body")
 
-    slug = models.SlugField("slug", unique=True, max_length=80)
-    name = models.CharField("name", max_length=250, unique=True)
+    slug = models.SlugField(_("slug"), unique=True, max_length=80)
+    name = models.CharField(_("name"), max_length=250, unique=True)
     symbol = models.CharField(
-        "document symbol", max_length=60, blank=True, help_text="e.g. S/RES/1373 (2001)"
+        _("document symbol"), max_length=60, blank=True, help_text="e.g. S/RES/1373 (2001)"
     )
-    kind = models.CharField("kind", max_length=40, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(
-        "year", null=True, blank=True, help_text="Year adopted; blank while still a draft."
+        _("year"), null=True, blank=True, help_text="Year adopted; blank while still a draft."
     )
-    url = models.URLField("official URL", blank=True)
+    url = models.URLField(_("official URL"), blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
 
     def __str__(self):
         return self.name
@@ -802,7 +815,8 @@ class EditConflict(Exception):
         self.pledge = pledge
         self.expected_version = expected_version
         super().__init__(
-            f"{pledge.ref} was changed by someone else after version {expected_version}."
+            gettext("%(ref)s was changed by someone else after version %(version)s.")
+            % {"ref": pledge.ref, "version": expected_version}
         )
 
 
@@ -816,10 +830,10 @@ class Pledge(models.Model):
     at clause level, quoted verbatim from its source text."""
 
     ref = models.CharField(
-        "reference",
+        _("reference"),
         max_length=60,
         unique=True,
-        help_text="Stable citation code used in URLs, e.g. asem-2002-3.2.",
+        help_text=_("Stable citation code used in URLs, e.g. asem-2002-3.2."),
         validators=[
             RegexValidator(
                 rf"^{REF_PATTERN}\Z",
@@ -828,66 +842,78 @@ class Pledge(models.Model):
         ],
     )
     source = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, related_name="pledges", verbose_name="source"
+        SourceDocument, on_delete=models.PROTECT, related_name="pledges", verbose_name=_("source")
     )
     paragraph = models.PositiveSmallIntegerField(
-        "paragraph",
+        _("paragraph"),
         blank=True,  # found from the quote when left blank (see clean())
-        help_text="The number of the paragraph the quote stands in. Leave blank to have "
-        "it found from the quote.",
+        help_text=_(
+            "The number of the paragraph the quote stands in. Leave blank to have "
+            "it found from the quote."
+        ),
     )
     quote = models.TextField(
-        "quote",
-        help_text="The exact words of the text.",
+        _("quote"),
+        help_text=_("The exact words of the text."),
         validators=[at_most(QUOTE_MAX_LENGTH, "the quote")],
     )
-    title = models.CharField("title", max_length=200, help_text="A short plain-language summary.")
-    themes = models.ManyToManyField(Theme, related_name="pledges", blank=True)
-    actors = models.ManyToManyField(Actor, related_name="pledges", blank=True)
+    title = models.CharField(
+        _("title"), max_length=200, help_text=_("A short plain-language summary.")
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="pledges", blank=True, verbose_name=_("themes")
+    )
+    actors = models.ManyToManyField(
+        Actor, related_name="pledges", blank=True, verbose_name=_("actors")
+    )
     # Empty: the pledge applies to every party of its text (the usual case).
     # A steward narrows it by choosing the parties it applies to.
     applies_to = models.ManyToManyField(
         Actor,
         related_name="narrowed_pledges",
         blank=True,
-        verbose_name="applies to",
-        help_text="Leave empty when the pledge applies to every party of its text; "
-        "choose parties only to narrow it to them.",
+        verbose_name=_("applies to"),
+        help_text=_(
+            "Leave empty when the pledge applies to every party of its text; "
+            "choose parties only to narrow it to them."
+        ),
     )
-    instruments = models.ManyToManyField(Instrument, related_name="pledges", blank=True)
+    instruments = models.ManyToManyField(
+        Instrument, related_name="pledges", blank=True, verbose_name=_("instruments")
+    )
     timeframe = models.CharField(
-        "timeframe", max_length=20, choices=Timeframe.choices, default=Timeframe.UNSPECIFIED
+        _("timeframe"), max_length=20, choices=Timeframe.choices, default=Timeframe.UNSPECIFIED
     )
     # Modality: what the words commit anyone to. It decides which statuses can
     # be recorded (ALLOWED_STATUSES) and whether the pledge counts in the
     # statistics at all (context does not). See /methodology/.
     statement_kind = models.CharField(
-        "kind of statement",
+        _("kind of statement"),
         max_length=30,
         choices=StatementKind.choices,
-        help_text="How strongly the words commit their authors, if at all.",
+        help_text=_("How strongly the words commit their authors, if at all."),
     )
     commitment_type = models.CharField(
-        "type of commitment",
+        _("type of commitment"),
         max_length=30,
         choices=CommitmentType.choices,
         blank=True,
-        help_text="What the commitment asks for. Leave blank only for context.",
+        help_text=_("What the commitment asks for. Leave blank only for context."),
     )
     # Maintained by refresh_status(); see the module docstring for why.
     current_status = models.CharField(
-        "current status",
+        _("current status"),
         max_length=20,
         choices=Status.choices,
         default=Status.NO_INFORMATION,
         editable=False,
     )
     last_update_as_of = models.DateField(
-        "last update",
+        _("last update"),
         null=True,
         blank=True,
         editable=False,
-        help_text="The as_of date of the most recent update of any kind.",
+        help_text=_("The as_of date of the most recent update of any kind."),
     )
     # That most recent update itself (withdrawn ones do not count), for the
     # CSV export's "latest update" columns, which would otherwise need a
@@ -899,17 +925,17 @@ class Pledge(models.Model):
         blank=True,
         editable=False,
         related_name="+",
-        verbose_name="latest update",
+        verbose_name=_("latest update"),
     )
     # The source's adoption date, copied here by tracker/signals.py so that the
     # default order (texts by adoption, then paragraph and ref) is an index of
     # this table: ordering through the join made PostgreSQL sort every match.
-    source_adopted = models.DateField("source adopted", blank=True, editable=False)
-    created = models.DateTimeField("created", auto_now_add=True)
-    updated = models.DateTimeField("updated", auto_now=True)
+    source_adopted = models.DateField(_("source adopted"), blank=True, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
     # Optimistic concurrency: every edit states the version it started from
     # and bumps it; a stale version is a conflict (see save()).
-    version = models.PositiveIntegerField("version", default=1, editable=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Full-text search on PostgreSQL (tracker/search.py): the pledge's own
     # words, to rank by, and those plus its updates' summaries, to match
     # against. Empty on SQLite.
@@ -926,6 +952,8 @@ class Pledge(models.Model):
 
     class Meta:
         ordering = ["source_adopted", "paragraph", "ref"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
         # Held by stewards only (tracker/roles.py): imports write many rows at once.
         permissions = [("import_pledge", "Can import pledges from CSV or XLSX")]
         indexes = [
@@ -1433,6 +1461,8 @@ class StatusUpdate(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-created", "-pk"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
         permissions = [("import_statusupdate", "Can import status updates from CSV or XLSX")]
         indexes = [
             # Pledge.latest_overall_update() and every pledge timeline:
@@ -1474,7 +1504,11 @@ class StatusUpdate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.pledge.ref} {self.get_status_display()} as of {self.as_of}"
+        return gettext("%(ref)s %(status)s as of %(day)s") % {
+            "ref": self.pledge.ref,
+            "status": self.get_status_display(),
+            "day": self.as_of.isoformat(),
+        }
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -1788,43 +1822,48 @@ class PartyMembership(models.Model):
         SourceDocument,
         on_delete=models.CASCADE,
         related_name="party_memberships",
-        verbose_name="source",
+        verbose_name=_("source"),
     )
     actor = models.ForeignKey(
-        Actor, on_delete=models.PROTECT, related_name="party_memberships", verbose_name="party"
+        Actor, on_delete=models.PROTECT, related_name="party_memberships", verbose_name=_("party")
     )
     role = models.CharField(
-        "role",
+        _("role"),
         max_length=200,
         blank=True,
-        help_text="How it took part, e.g. 'EU member state' or 'Participating organization'.",
+        help_text=_("How it took part, e.g. 'EU member state' or 'Participating organization'."),
     )
-    evidence_url = HttpURLField("evidence URL", max_length=500, blank=True)
+    evidence_url = HttpURLField(_("evidence URL"), max_length=500, blank=True)
     evidence_reference = models.CharField(
-        "evidence reference",
+        _("evidence reference"),
         max_length=120,
         blank=True,
-        help_text="A document symbol or title that shows the membership.",
+        help_text=_("A document symbol or title that shows the membership."),
     )
-    note = models.TextField("note", blank=True, help_text="What the evidence says, in a sentence.")
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("What the evidence says, in a sentence.")
+    )
 
     objects = PartyMembershipManager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "actor__name"]
-        verbose_name = "party to a text"
-        verbose_name_plural = "parties to texts"
+        verbose_name = _("party to a text")
+        verbose_name_plural = _("parties to texts")
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "actor"],
                 name="party_once_per_source",
-                violation_error_message="This actor is already a party to that text.",
+                violation_error_message=_("This actor is already a party to that text."),
             )
         ]
 
     def __str__(self):
-        return f"{self.actor} — party to {self.source}"
+        return gettext("%(party)s — party to %(source)s") % {
+            "party": self.actor,
+            "source": self.source,
+        }
 
     def natural_key(self):
         return (self.source.slug, self.actor.slug)
@@ -1860,31 +1899,31 @@ class PartyStatus(models.Model):
     "no information"."""
 
     pledge = models.ForeignKey(
-        Pledge, on_delete=models.CASCADE, related_name="party_statuses", verbose_name="pledge"
+        Pledge, on_delete=models.CASCADE, related_name="party_statuses", verbose_name=_("pledge")
     )
     actor = models.ForeignKey(
-        Actor, on_delete=models.CASCADE, related_name="party_statuses", verbose_name="party"
+        Actor, on_delete=models.CASCADE, related_name="party_statuses", verbose_name=_("party")
     )
-    status = models.CharField("status", max_length=20, choices=CELL_STATUS_CHOICES)
+    status = models.CharField(_("status"), max_length=20, choices=CELL_STATUS_CHOICES)
     self_status = models.CharField(
-        "latest self-report", max_length=20, choices=Status.choices, blank=True
+        _("latest self-report"), max_length=20, choices=Status.choices, blank=True
     )
     self_update = models.ForeignKey(
         "StatusUpdate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     assessed_status = models.CharField(
-        "latest independent assessment", max_length=20, choices=Status.choices, blank=True
+        _("latest independent assessment"), max_length=20, choices=Status.choices, blank=True
     )
     assessed_update = models.ForeignKey(
         "StatusUpdate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    last_update_as_of = models.DateField("last update", null=True, blank=True)
+    last_update_as_of = models.DateField(_("last update"), null=True, blank=True)
 
     objects = PartyStatusQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "party status"
-        verbose_name_plural = "party statuses"
+        verbose_name = _("party status")
+        verbose_name_plural = _("party statuses")
         constraints = [
             models.UniqueConstraint(fields=["pledge", "actor"], name="party_status_unique")
         ]
@@ -1973,9 +2012,9 @@ class ImportUpload(models.Model):
     steward confirms it (tracker/admin/uploads.py). In the database, so that
     the confirmation can reach any app server; never a worker's own /tmp."""
 
-    name = models.CharField("name", max_length=64, unique=True)
-    data = models.BinaryField("data")
-    created = models.DateTimeField("created", default=timezone.now)
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    data = models.BinaryField(_("data"))
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = ImportUploadQuerySet.as_manager()
 
@@ -1983,7 +2022,7 @@ class ImportUpload(models.Model):
     affects_public_pages = False
 
     class Meta:
-        verbose_name = "import upload"
+        verbose_name = _("import upload")
 
     def __str__(self):
         return self.name

@@ -12,6 +12,8 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.admin.forms import BulkUpdateForm, ThemeChoiceForm
 from tracker.models import Pledge, StatusUpdate
@@ -34,8 +36,7 @@ def intermediate_page(modeladmin, request, queryset, form, title, action, templa
 
 
 def change_theme(modeladmin, request, queryset, add):
-    verb = "add" if add else "remove"
-    name = f"{verb}_theme"
+    name = "add_theme" if add else "remove_theme"
     form = ThemeChoiceForm(request.POST if "apply" in request.POST else None)
     if form.is_bound and form.is_valid():
         theme = form.cleaned_data["theme"]
@@ -46,29 +47,41 @@ def change_theme(modeladmin, request, queryset, add):
             for pledge in queryset:
                 # Through the m2m manager, so the edit history records it.
                 (pledge.themes.add if add else pledge.themes.remove)(theme)
-        preposition = "to" if add else "from"
-        modeladmin.message_user(
-            request,
-            f"{'Added' if add else 'Removed'} “{theme}” {preposition} {queryset.count()} pledges.",
-            messages.SUCCESS,
-        )
+        count = queryset.count()
+        if add:
+            done = ngettext(
+                "Added “%(theme)s” to %(count)d pledge.",
+                "Added “%(theme)s” to %(count)d pledges.",
+                count,
+            )
+        else:
+            done = ngettext(
+                "Removed “%(theme)s” from %(count)d pledge.",
+                "Removed “%(theme)s” from %(count)d pledges.",
+                count,
+            )
+        modeladmin.message_user(request, done % {"theme": theme, "count": count}, messages.SUCCESS)
         return None
-    title = f"{verb.capitalize()} a theme {'to' if add else 'from'} the selected pledges"
+    title = (
+        gettext("Add a theme to the selected pledges")
+        if add
+        else gettext("Remove a theme from the selected pledges")
+    )
     return intermediate_page(modeladmin, request, queryset, form, title, name, "bulk_theme.html")
 
 
-@admin.action(description="Add a theme to the selected pledges", permissions=["change"])
+@admin.action(description=_("Add a theme to the selected pledges"), permissions=["change"])
 def add_theme(modeladmin, request, queryset):
     return change_theme(modeladmin, request, queryset, add=True)
 
 
-@admin.action(description="Remove a theme from the selected pledges", permissions=["change"])
+@admin.action(description=_("Remove a theme from the selected pledges"), permissions=["change"])
 def remove_theme(modeladmin, request, queryset):
     return change_theme(modeladmin, request, queryset, add=False)
 
 
 @admin.action(
-    description="Log one status update for each selected pledge", permissions=["log_update"]
+    description=_("Log one status update for each selected pledge"), permissions=["log_update"]
 )
 def log_update(modeladmin, request, queryset):
     form = BulkUpdateForm(request.POST if "apply" in request.POST else None)
@@ -86,8 +99,11 @@ def log_update(modeladmin, request, queryset):
             else:
                 if not request.user.has_perm("tracker.log_update", update):
                     problems.append(
-                        f"{update.pledge.ref}: your role may not log this kind of update "
-                        "for this actor on this pledge."
+                        gettext(
+                            "%(ref)s: your role may not log this kind of update "
+                            "for this actor on this pledge."
+                        )
+                        % {"ref": update.pledge.ref}
                     )
         if not problems:
             with transaction.atomic():
@@ -97,12 +113,15 @@ def log_update(modeladmin, request, queryset):
                 Pledge.objects.filter(pk__in=[u.pledge_id for u in updates]).lock()
                 for update in updates:
                     update.save()  # one by one: signals refresh each pledge's status
-            modeladmin.message_user(
-                request, f"Logged the update on {len(updates)} pledges.", messages.SUCCESS
+            done = ngettext(
+                "Logged the update on %(count)d pledge.",
+                "Logged the update on %(count)d pledges.",
+                len(updates),
             )
+            modeladmin.message_user(request, done % {"count": len(updates)}, messages.SUCCESS)
             return None
-        form.add_error(None, "Nothing was logged. " + " ".join(problems))
-    title = "Log one status update for each selected pledge"
+        form.add_error(None, " ".join([gettext("Nothing was logged."), *problems]))
+    title = gettext("Log one status update for each selected pledge")
     return intermediate_page(
         modeladmin, request, queryset, form, title, "log_update", "bulk_update.html"
     )
@@ -114,15 +133,17 @@ def attention_view(modeladmin, request):
     if not request.user.has_perm("tracker.view_attention"):
         # It shows review notes and who wrote them: for stewards only.
         raise PermissionDenied(
-            "The Needs attention page, with the review requests and their notes, is for "
-            "stewards, and your account is not in the Steward group."
+            gettext(
+                "The Needs attention page, with the review requests and their notes, is for "
+                "stewards, and your account is not in the Steward group."
+            )
         )
     stale = Pledge.objects.stale()
     flagged = StatusUpdate.objects.filter(review_requested_at__isnull=False)
     untagged = Pledge.objects.filter(themes__isnull=True)
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": "Needs attention",
+        "title": gettext("Needs attention"),
         "opts": modeladmin.model._meta,
         "stale_total": stale.count(),
         "stale": stale.with_source().most_neglected_first()[:ATTENTION_LIMIT],

@@ -6,6 +6,9 @@ and the bulk actions' input forms."""
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from tracker.error_messages import WITHDRAWAL_REASON_REQUIRED
 from tracker.forms import StatusUpdateForm
@@ -59,10 +62,13 @@ class VersionedPledgeForm(forms.ModelForm):
             self.data = self.data.copy()
             self.data[self.add_prefix("opened_version")] = current.version
             raise ValidationError(
-                "This form did not say which version of the pledge you opened, so saving it "
-                "could overwrite someone else's edit. Nothing was saved. Your changes are "
-                f"below; the pledge is now at version {current.version}: check it, then save "
-                "again to apply yours.",
+                gettext(
+                    "This form did not say which version of the pledge you opened, so saving "
+                    "it could overwrite someone else's edit. Nothing was saved. Your changes "
+                    "are below; the pledge is now at version %(version)s: check it, then save "
+                    "again to apply yours."
+                )
+                % {"version": current.version},
                 code="edit_conflict",
             )
         if current.version != opened:
@@ -82,8 +88,11 @@ class VersionedPledgeForm(forms.ModelForm):
         if outsiders:
             self.add_error(
                 "applies_to",
-                f"Only parties of {source} can be chosen; not a party: {', '.join(outsiders)}. "
-                "Add them to the text's parties first, or leave this empty.",
+                gettext(
+                    "Only parties of %(source)s can be chosen; not a party: %(outsiders)s. "
+                    "Add them to the text's parties first, or leave this empty."
+                )
+                % {"source": source, "outsiders": ", ".join(outsiders)},
             )
 
     def expected_version(self):
@@ -101,19 +110,31 @@ class VersionedPledgeForm(forms.ModelForm):
 def conflict_message(current, opened_version):
     latest = current.history.select_related("history_user").first()
     opened = current.history.filter(version=opened_version).order_by("-history_date").first()
-    who = latest.history_user.get_username() if latest and latest.history_user else "someone"
-    when = f" at {latest.history_date:%H:%M on %d %B %Y} UTC" if latest else ""
-    lines = [
-        f"{who} saved this pledge{when}, after you opened it (version {opened_version}; "
-        f"now version {current.version}). Your changes are below and have not been saved."
-    ]
+    who = latest.history_user.get_username() if latest and latest.history_user else None
+    versions = {"opened": opened_version, "current": current.version}
+    if latest is None:
+        saved = gettext(
+            "Someone saved this pledge after you opened it (version %(opened)s; now version "
+            "%(current)s). Your changes are below and have not been saved."
+        )
+    else:
+        versions["who"] = who or gettext("Someone")
+        # In UTC, said so: stewards work across time zones.
+        day = date_format(latest.history_date, pgettext("short date format", "j M Y"))
+        versions["when"] = f"{day}, {latest.history_date:%H:%M} UTC"
+        saved = gettext(
+            "%(who)s saved this pledge on %(when)s, after you opened it (version %(opened)s; "
+            "now version %(current)s). Your changes are below and have not been saved."
+        )
+    lines = [saved % versions]
     if latest and opened:
         delta = latest.diff_against(opened, included_fields=HISTORY_FIELDS)
         lines += [
-            f"They changed {c.field}: “{describe(c.old)}” → “{describe(c.new)}”."
+            gettext("They changed %(field)s: “%(old)s” → “%(new)s”.")
+            % {"field": c.field, "old": describe(c.old), "new": describe(c.new)}
             for c in delta.changes
         ]
-    lines.append("Review them against theirs, then save again to apply yours.")
+    lines.append(gettext("Review them against theirs, then save again to apply yours."))
     return " ".join(lines)
 
 
@@ -136,13 +157,13 @@ class StatusUpdateAdminForm(forms.ModelForm):
 
     withdraw_update = forms.BooleanField(
         required=False,
-        label="Withdraw this update",
-        help_text="It stays on the timeline, marked withdrawn, and no longer counts.",
+        label=_("Withdraw this update"),
+        help_text=_("It stays on the timeline, marked withdrawn, and no longer counts."),
     )
     clear_review_request = forms.BooleanField(
         required=False,
-        label="Mark as reviewed",
-        help_text="Clears the review request once you have looked into it.",
+        label=_("Mark as reviewed"),
+        help_text=_("Clears the review request once you have looked into it."),
     )
 
     class Meta:
@@ -184,26 +205,26 @@ class SourceDocumentForm(forms.ModelForm):
     as pasted."""
 
     split_style = forms.ChoiceField(
-        label="Paragraphs are",
+        label=_("Paragraphs are"),
         choices=SplitStyle.choices,
         initial=SplitStyle.NUMBERED,
         # Optional so that a post without it (a script) gets the default.
         required=False,
-        help_text="How to split the text into paragraphs, when adding it or re-splitting.",
+        help_text=_("How to split the text into paragraphs, when adding it or re-splitting."),
     )
     first_paragraph_starts = forms.CharField(
-        label="First paragraph starts with",
+        label=_("First paragraph starts with"),
         required=False,
         max_length=300,
-        help_text=(
+        help_text=_(
             "Unnumbered texts only, and only if the split gets the preamble wrong: the first "
             "words of the first paragraph. Everything before them is the preamble."
         ),
     )
     resplit = forms.BooleanField(
-        label="Re-split paragraphs from the text",
+        label=_("Re-split paragraphs from the text"),
         required=False,
-        help_text=(
+        help_text=_(
             "Replace every paragraph below with a fresh split of the text, and the preamble "
             "with the one the split finds. Only possible while no pledge cites this document."
         ),
@@ -243,19 +264,21 @@ class SourceDocumentForm(forms.ModelForm):
     def clean_text(self):
         text = self.cleaned_data["text"]
         if not text.strip():
-            raise ValidationError("Paste the whole text of the document.", code="empty")
+            raise ValidationError(gettext("Paste the whole text of the document."), code="empty")
         return text
 
     def clean_resplit(self):
         resplit = self.cleaned_data.get("resplit")
         cited_by = self.instance.pledges.count() if resplit else 0
         if cited_by:
-            raise ValidationError(
-                f"{cited_by} pledge{'s cite' if cited_by > 1 else ' cites'} this document by "
-                "paragraph number, and a new split could renumber the paragraphs under "
-                "them. Correct the paragraphs below instead.",
-                code="cited",
+            message = ngettext(
+                "%(count)d pledge cites this document by paragraph number, and a new split "
+                "could renumber the paragraphs under it. Correct the paragraphs below instead.",
+                "%(count)d pledges cite this document by paragraph number, and a new split "
+                "could renumber the paragraphs under them. Correct the paragraphs below instead.",
+                cited_by,
             )
+            raise ValidationError(message % {"count": cited_by}, code="cited")
         return resplit
 
     def clean(self):
@@ -279,7 +302,7 @@ class SourceDocumentForm(forms.ModelForm):
 
 
 class ThemeChoiceForm(forms.Form):
-    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), label="Theme")
+    theme = forms.ModelChoiceField(queryset=Theme.objects.order_by("name"), label=_("Theme"))
 
 
 class BulkUpdateForm(forms.ModelForm):

@@ -14,6 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 
 from tracker.models import (
@@ -49,7 +51,9 @@ class SlugWidget(widgets.ForeignKeyWidget):
         try:
             return self.model.objects.get(**{self.field: value})
         except self.model.DoesNotExist:
-            raise ValueError(f"There is no {self.noun} “{value}”.") from None
+            raise ValueError(
+                gettext("There is no %(noun)s “%(value)s”.") % {"noun": self.noun, "value": value}
+            ) from None
 
 
 class SlugListWidget(widgets.ManyToManyWidget):
@@ -66,7 +70,9 @@ class SlugListWidget(widgets.ManyToManyWidget):
         missing = sorted(set(slugs) - {obj.slug for obj in found})
         if missing:
             names = ", ".join(f"“{slug}”" for slug in missing)
-            raise ValueError(f"Unknown {self.noun}: {names}.")
+            raise ValueError(
+                gettext("Unknown %(noun)s: %(names)s.") % {"noun": self.noun, "names": names}
+            )
         return found
 
 
@@ -80,7 +86,9 @@ class StrictDateWidget(widgets.DateWidget):
         try:
             return super().clean(value, row, **kwargs)
         except ValueError:
-            raise ValueError(f"“{value}” is not a date; write it as YYYY-MM-DD.") from None
+            raise ValueError(
+                gettext("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value}
+            ) from None
 
 
 class NumberWidget(widgets.IntegerWidget):
@@ -96,12 +104,16 @@ class NumberWidget(widgets.IntegerWidget):
     def clean(self, value, row=None, **kwargs):
         if value is None or str(value).strip() == "":
             return None
+        problem = gettext("“%(value)s” is not a %(noun)s; write a whole number.") % {
+            "value": value,
+            "noun": self.noun,
+        }
         try:
             number = Decimal(str(value).strip())
         except InvalidOperation:
-            raise ValueError(f"“{value}” is not a {self.noun}; write a whole number.") from None
+            raise ValueError(problem) from None
         if number != number.to_integral_value():
-            raise ValueError(f"“{value}” is not a {self.noun}; write a whole number.")
+            raise ValueError(problem)
         return int(number)
 
 
@@ -118,7 +130,10 @@ class ChoiceWidget(widgets.CharWidget):
             return value  # the model's rules say when blank is allowed
         if value not in self.choices.values:
             allowed = ", ".join(self.choices.values)
-            raise ValueError(f"“{value}” is not a {self.noun}; use one of: {allowed}.")
+            raise ValueError(
+                gettext("“%(value)s” is not a %(noun)s; use one of: %(allowed)s.")
+                % {"value": value, "noun": self.noun, "allowed": allowed}
+            )
         return value
 
 
@@ -221,12 +236,17 @@ def problem_for_steward(result):
     words, or that a row could not be saved (a database error is logged, not
     shown with the row's contents)."""
     for row in result.invalid_rows:
-        return f"row {row.number}: {' '.join(row.error.messages)}"
+        return gettext("row %(number)s: %(reasons)s") % {
+            "number": row.number,
+            "reasons": " ".join(row.error.messages),
+        }
     for number, _errors in result.row_errors():
-        return f"row {number} could not be saved (the error has been logged)"
+        return gettext("row %(number)s could not be saved (the error has been logged)") % {
+            "number": number
+        }
     if result.base_errors:
-        return "the file could not be read (the error has been logged)"
-    return "the import failed"
+        return gettext("the file could not be read (the error has been logged)")
+    return gettext("the import failed")
 
 
 def first_problem(result):
@@ -245,36 +265,38 @@ class PledgeResource(AllOrNothing, SafeExportMixin, resources.ModelResource):
 
     ref = text_field("ref")
     source = fields.Field(
-        attribute="source", column_name="source", widget=SlugWidget(SourceDocument, noun="source")
+        attribute="source",
+        column_name="source",
+        widget=SlugWidget(SourceDocument, noun=_("source")),
     )
     paragraph = fields.Field(
         attribute="paragraph",
         column_name="paragraph",
-        widget=NumberWidget("paragraph number"),
+        widget=NumberWidget(_("paragraph number")),
     )
     quote = text_field("quote")
     title = text_field("title")
     themes = fields.Field(
-        attribute="themes", column_name="themes", widget=SlugListWidget(Theme, "theme")
+        attribute="themes", column_name="themes", widget=SlugListWidget(Theme, _("theme"))
     )
     actors = fields.Field(
-        attribute="actors", column_name="actors", widget=SlugListWidget(Actor, "actor")
+        attribute="actors", column_name="actors", widget=SlugListWidget(Actor, _("actor"))
     )
     instruments = fields.Field(
         attribute="instruments",
         column_name="instruments",
-        widget=SlugListWidget(Instrument, "instrument"),
+        widget=SlugListWidget(Instrument, _("instrument")),
     )
     timeframe = text_field("timeframe")
     statement_kind = fields.Field(
         attribute="statement_kind",
         column_name="statement_kind",
-        widget=ChoiceWidget(StatementKind, "kind of statement"),
+        widget=ChoiceWidget(StatementKind, _("kind of statement")),
     )
     commitment_type = fields.Field(
         attribute="commitment_type",
         column_name="commitment_type",
-        widget=ChoiceWidget(CommitmentType, "type of commitment", allow_blank=True),
+        widget=ChoiceWidget(CommitmentType, _("type of commitment"), allow_blank=True),
     )
     current_status = fields.Field(
         attribute="current_status", column_name="current_status", readonly=True
@@ -297,7 +319,8 @@ class PledgeResource(AllOrNothing, SafeExportMixin, resources.ModelResource):
         ref = (row.get("ref") or "").strip()
         if ref in self.refs_seen:
             raise ValidationError(
-                f"The ref “{ref}” is also on row {self.refs_seen[ref]}; each pledge once."
+                gettext("The ref “%(ref)s” is also on row %(row)s; each pledge once.")
+                % {"ref": ref, "row": self.refs_seen[ref]}
             )
         self.refs_seen[ref] = row_number
 
@@ -314,12 +337,12 @@ class StatusUpdateResource(AllOrNothing, SafeExportMixin, resources.ModelResourc
         attribute="pledge", column_name="pledge", widget=SlugWidget(Pledge, field="ref")
     )
     status = fields.Field(
-        attribute="status", column_name="status", widget=ChoiceWidget(Status, "status")
+        attribute="status", column_name="status", widget=ChoiceWidget(Status, _("status"))
     )
     as_of = fields.Field(attribute="as_of", column_name="as_of", widget=StrictDateWidget())
     kind = text_field("kind")
     actor = fields.Field(
-        attribute="actor", column_name="actor", widget=SlugWidget(Actor, noun="actor")
+        attribute="actor", column_name="actor", widget=SlugWidget(Actor, noun=_("actor"))
     )
     summary = text_field("summary")
     evidence_url = text_field("evidence_url")
@@ -360,17 +383,17 @@ class StatusUpdateResource(AllOrNothing, SafeExportMixin, resources.ModelResourc
         if author == importer:
             if importer.has_perm("tracker.log_update", update):
                 return ""
-            return "Your role may not log this update (its kind, actor or pledge)."
+            return gettext("Your role may not log this update (its kind, actor or pledge).")
         if not importer.has_perm("tracker.import_as_others"):
-            return (
-                f"Only stewards may import updates under someone else's name (“{author}”); "
+            return gettext(
+                "Only stewards may import updates under someone else's name (“%(author)s”); "
                 "leave the author column blank to record them as yours."
-            )
+            ) % {"author": author}
         if not may_be_recorded_as_author(author, update):
-            return (
-                f"“{author}” may not log this update themselves (its kind, actor or pledge), "
+            return gettext(
+                "“%(author)s” may not log this update themselves (its kind, actor or pledge), "
                 "so it cannot be recorded under their name."
-            )
+            ) % {"author": author}
         return ""
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):

@@ -13,6 +13,8 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from simple_history.admin import SimpleHistoryAdmin
@@ -88,7 +90,7 @@ class UsageCountAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(pledge_total=Count("pledges"))
 
-    @admin.display(description="pledges", ordering="pledge_total")
+    @admin.display(description=_("pledges"), ordering="pledge_total")
     def pledge_count(self, obj):
         return obj.pledge_total
 
@@ -118,7 +120,7 @@ class SourceDocumentAdmin(UsageCountAdmin):
             split = ["resplit", "split_style", "first_paragraph_starts"]
         else:
             return fieldsets
-        return [*fieldsets, ("Paragraphs", {"fields": split})]
+        return [*fieldsets, (_("Paragraphs"), {"fields": split})]
 
     def get_inlines(self, request, obj):
         # A new document's paragraphs come from the split, not typed in here.
@@ -130,6 +132,7 @@ class SourceDocumentAdmin(UsageCountAdmin):
         if form.split is None:
             return
         style = form.cleaned_data["split_style"]
+        # The edit history's note: in the stewards' working record, English.
         count = replace_paragraphs(form.instance, form.split[1], f"Split from the text ({style})")
         form.instance.paragraphs_split = count  # tells response_post_save_* to stay
         self.message_user(request, split_done_message(form.instance, count), messages.SUCCESS)
@@ -166,7 +169,7 @@ class PartyMembershipAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["actor"]
     list_select_related = ["actor", "source"]
 
-    @admin.display(description="evidence")
+    @admin.display(description=_("evidence"))
     def evidence(self, membership):
         return membership.evidence_reference or membership.evidence_url
 
@@ -183,8 +186,8 @@ class RecordedUpdateInline(StatusStylesMixin, admin.StackedInline):
     corrected by withdrawing them (follow "Change" to the update)."""
 
     model = StatusUpdate
-    verbose_name = "recorded status update"
-    verbose_name_plural = "timeline (recorded status updates, newest first)"
+    verbose_name = _("recorded status update")
+    verbose_name_plural = _("timeline (recorded status updates, newest first)")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -204,8 +207,8 @@ class NewUpdateInline(admin.StackedInline):
     """Log new updates on the pledge's page; the author is the signed-in user."""
 
     model = StatusUpdate
-    verbose_name = "new status update"
-    verbose_name_plural = "log new status updates"
+    verbose_name = _("new status update")
+    verbose_name_plural = _("log new status updates")
     extra = 0
     can_delete = False
     fields = UPDATE_ENTRY_FIELDS
@@ -249,8 +252,10 @@ class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
         except UploadGone:
             messages.error(
                 request,
-                "Nothing was imported: this upload was imported already, or waited over a "
-                "day for its confirmation and was removed. Upload the file again to import it.",
+                gettext(
+                    "Nothing was imported: this upload was imported already, or waited over a "
+                    "day for its confirmation and was removed. Upload the file again to import it."
+                ),
             )
             return HttpResponseRedirect(self.import_url())
 
@@ -259,8 +264,11 @@ class ImportExportAdmin(ImportExportMixin, ExportActionMixin):
             # Rolled back, every row (the resource has logged why).
             messages.error(
                 request,
-                f"Nothing was imported: {problem_for_steward(result)}. The whole file was rolled "
-                "back and no row of it was saved; correct it, or try again, and upload it again.",
+                gettext(
+                    "Nothing was imported: %(problem)s. The whole file was rolled back and no "
+                    "row of it was saved; correct it, or try again, and upload it again."
+                )
+                % {"problem": problem_for_steward(result)},
             )
             return HttpResponseRedirect(self.import_url())
         return super().process_result(result, request)
@@ -300,17 +308,19 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["ref", "title", "source", "paragraph", "quote", "opened_version"]}),
         (
-            "What the words commit to",
+            _("What the words commit to"),
             {
                 "fields": ["statement_kind", "commitment_type"],
-                "description": "Which statuses an update may record follows from these; "
-                "see the methodology page.",
+                "description": _(
+                    "Which statuses an update may record follows from these; "
+                    "see the methodology page."
+                ),
             },
         ),
-        ("Tags", {"fields": ["themes", "actors", "instruments", "timeframe"]}),
-        ("Parties", {"fields": ["applies_to"]}),
+        (_("Tags"), {"fields": ["themes", "actors", "instruments", "timeframe"]}),
+        (_("Parties"), {"fields": ["applies_to"]}),
         (
-            "Status (derived from the updates below)",
+            _("Status (derived from the updates below)"),
             {"fields": ["current_status", "last_update_as_of", "created", "updated"]},
         ),
     ]
@@ -320,7 +330,7 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
         # The changelist shows each pledge's source: without its full text.
         return super().get_queryset(request).with_source()
 
-    @admin.display(description="current status", ordering="current_status")
+    @admin.display(description=_("current status"), ordering="current_status")
     def current_status_badge(self, obj):
         return status_badge_html(obj.current_status)
 
@@ -349,7 +359,11 @@ class PledgeAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin):
         except EditConflict as conflict:
             # Only reachable if two saves race past clean(); the row lock and
             # SQLite's immediate transactions make that a last line of defence.
-            self.message_user(request, str(conflict) + " Please redo your edit.", messages.ERROR)
+            self.message_user(
+                request,
+                gettext("%(conflict)s Please redo your edit.") % {"conflict": conflict},
+                messages.ERROR,
+            )
             return HttpResponseRedirect(request.path)
 
 
@@ -417,7 +431,7 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
     def has_delete_permission(self, request, obj=None):
         return False  # append-only: withdraw instead
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
         return status_badge_html(obj.status)
 
@@ -434,12 +448,12 @@ class StatusUpdateAdmin(ImportExportAdmin, StatusStylesMixin, SimpleHistoryAdmin
 
 def split_done_message(document, count):
     add_pledge_url = reverse("admin:tracker_pledge_add") + f"?source={document.pk}"
-    return format_html(
-        'Split into {} paragraph{}: review them below, then <a href="{}">add pledges</a>.',
+    message = ngettext(
+        'Split into {count} paragraph: review it below, then <a href="{url}">add pledges</a>.',
+        'Split into {count} paragraphs: review them below, then <a href="{url}">add pledges</a>.',
         count,
-        "" if count == 1 else "s",
-        add_pledge_url,
     )
+    return format_html(message, count=count, url=add_pledge_url)
 
 
 def admin_change_url(document):

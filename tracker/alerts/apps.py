@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AlertsConfig(AppConfig):
@@ -8,5 +9,5 @@ class AlertsConfig(AppConfig):
 
     name = "tracker.alerts"
     label = "alerts"
-    verbose_name = "Alerts"
+    verbose_name = _("Alerts")
     default_auto_field = "django.db.models.BigAutoField"

@@ -94,25 +94,26 @@ class SubscriberQuerySet(models.QuerySet):
 class Subscriber(models.Model):
     """A confirmed e-mail address and how often it wants to hear."""
 
-    email = models.EmailField("e-mail address", max_length=254, unique=True)
-    confirmed_at = models.DateTimeField("confirmed at", null=True, blank=True)
+    email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     frequency = models.CharField(
-        "frequency", max_length=10, choices=Frequency.choices, default=Frequency.DAILY
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY
     )
     # Every update recorded up to this moment has been considered for this
     # follower: the next message covers what was recorded after it.
-    covered_until = models.DateTimeField("updates considered until", default=timezone.now)
-    last_digest_at = models.DateTimeField("last run that considered it", null=True, blank=True)
+    covered_until = models.DateTimeField(_("updates considered until"), default=timezone.now)
+    last_digest_at = models.DateTimeField(_("last run that considered it"), null=True, blank=True)
     # Part of every signed link in this follower's e-mail: a new key revokes
     # them all (the links carry no expiry, since an unsubscribe link in an old
     # message must keep working).
-    link_key = models.CharField("link key", max_length=32, default=new_link_key)
-    created = models.DateTimeField("created", default=timezone.now)
+    link_key = models.CharField(_("link key"), max_length=32, default=new_link_key)
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = SubscriberQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "follower"
+        verbose_name = _("follower")
+        verbose_name_plural = _("followers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(email=models.functions.Lower("email")),
@@ -121,7 +122,7 @@ class Subscriber(models.Model):
         ]
 
     def __str__(self):
-        return f"follower {self.pk}"
+        return gettext("follower %(number)s") % {"number": self.pk}
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ class Target:
 
     @classmethod
     def from_token(cls, kind, pk):
-        model, _ = cls.KINDS[kind]
+        model = cls.KINDS[kind][0]
         queryset = model.objects.without_text() if kind == "source" else model.objects
         obj = queryset.filter(pk=pk).first()
         return cls(kind, obj) if obj is not None else None
@@ -202,7 +203,7 @@ class Follow(models.Model):
     """One thing one follower follows: exactly one of the four targets."""
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="follows", verbose_name="follower"
+        Subscriber, on_delete=models.CASCADE, related_name="follows", verbose_name=_("follower")
     )
     pledge = models.ForeignKey(
         Pledge, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
@@ -216,7 +217,7 @@ class Follow(models.Model):
     source = models.ForeignKey(
         SourceDocument, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    created = models.DateTimeField("created", default=timezone.now)
+    created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         constraints = [
@@ -240,7 +241,7 @@ class Follow(models.Model):
         ]
 
     def __str__(self):
-        return f"follow {self.pk}"
+        return gettext("follow %(number)s") % {"number": self.pk}
 
     @property
     def target(self):
@@ -288,7 +289,7 @@ class ConfirmationRequest(models.Model):
         ]
 
     def __str__(self):
-        return f"confirmation request {self.pk}"
+        return gettext("confirmation request %(number)s") % {"number": self.pk}
 
 
 class OutboxQuerySet(models.QuerySet):
@@ -303,25 +304,26 @@ class OutboxMessage(models.Model):
     period, whatever reruns or overlapping runs do."""
 
     subscriber = models.ForeignKey(
-        Subscriber, on_delete=models.CASCADE, related_name="outbox", verbose_name="follower"
+        Subscriber, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("follower")
     )
-    covers_from = models.DateTimeField("updates recorded after")
-    covers_until = models.DateTimeField("up to")
+    covers_from = models.DateTimeField(_("updates recorded after"))
+    covers_until = models.DateTimeField(_("up to"))
     # The updates it announces, to check for withdrawals just before sending.
-    update_ids = models.JSONField("updates")
-    message_id = models.CharField("Message-ID", max_length=200, unique=True)
-    subject = models.CharField("subject", max_length=200)
-    body_text = models.TextField("text")
-    body_html = models.TextField("HTML")
-    created = models.DateTimeField("composed at", default=timezone.now)
-    sent_at = models.DateTimeField("sent at", null=True, blank=True)
+    update_ids = models.JSONField(_("updates"))
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    created = models.DateTimeField(_("composed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # Every update it announced was withdrawn before it went out.
-    cancelled_at = models.DateTimeField("cancelled at", null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     objects = OutboxQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "outbox message"
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         constraints = [
             models.UniqueConstraint(
                 fields=["subscriber", "covers_from"], name="alerts_outbox_one_per_period"
@@ -339,7 +341,7 @@ class OutboxMessage(models.Model):
         ]
 
     def __str__(self):
-        return f"message {self.pk}"
+        return gettext("message %(number)s") % {"number": self.pk}
 
 
 def message_id_for(subscriber_id, covers_from: datetime):

@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 TOKEN_PREFIX = "pt_"
 # Shown in the token list so that a user can tell their tokens apart.
@@ -42,23 +43,26 @@ class ApiToken(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="api_tokens",
-        verbose_name="user",
+        verbose_name=_("user"),
     )
     name = models.CharField(
-        "name", max_length=100, help_text="What the token is for, e.g. “Ministry reporting system”."
+        _("name"),
+        max_length=100,
+        help_text="What the token is for, e.g. “Ministry reporting system”.",
     )
-    beginning = models.CharField("first characters", max_length=20, editable=False)
-    digest = models.CharField("SHA-256 digest", max_length=64, unique=True, editable=False)
-    created = models.DateTimeField("created", default=timezone.now, editable=False)
-    expires_at = models.DateTimeField("expires at")
-    last_used_at = models.DateTimeField("last used at", null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField("revoked at", null=True, blank=True, editable=False)
+    beginning = models.CharField(_("first characters"), max_length=20, editable=False)
+    digest = models.CharField(_("SHA-256 digest"), max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-pk"]
-        verbose_name = "API token"
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self):
         return f"{self.name} ({self.beginning}…)"
