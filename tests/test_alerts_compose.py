@@ -82,6 +82,48 @@ def test_one_message_per_follower_however_many_pledges_changed(world):
     assert len(mail.outbox) == 2
 
 
+def test_a_follower_who_confirmed_in_french_reads_french(world, client):
+    # Confirmed on the French site: the digest, its subject and every link
+    # (to the pledge, the update, the following page, the one-click
+    # unsubscribe in the header and the footer) are French.
+    client.post(
+        f"/fr/alerts/follow/pledge/{world['pledges'][0].ref}/",
+        {"email": "eve@example.org", "frequency": "immediate"},
+    )
+    [confirmation] = mail.outbox
+    assert "Confirmez" in confirmation.subject
+    link = confirmation.body.split("http://testserver", 1)[1].split()[0]
+    assert link.startswith("/fr/alerts/confirm/")
+    client.post(link)
+    eve = Subscriber.objects.get(email="eve@example.org")
+    assert eve.language == "fr"
+    follower("ana@example.org", Target("pledge", world["pledges"][0]))  # in English
+    Subscriber.objects.update(covered_until=earlier(minutes=1))
+    mail.outbox.clear()
+    record(world, world["pledges"][0], status=Status.SUBSTANTIAL, as_of="2005-06-30")
+
+    call_command("send_alerts")
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    french, english = by_address["eve@example.org"], by_address["ana@example.org"]
+    assert (
+        french.subject
+        == "Pledge Tracker\u00a0: nouvelle mise à jour sur asem-2002-1.1 (Substantiel)"
+    )
+    assert english.subject == "Pledge Tracker: a new update on asem-2002-1.1 (Substantial)"
+    html = french.alternatives[0][0]
+    assert (
+        '<html lang="fr">' in html
+        and "au 30 juin 2005" in html
+        and "au 30 juin 2005" in french.body
+    )
+    assert "Arrêter toutes les alertes de Pledge Tracker" in french.body
+    header = french.extra_headers["List-Unsubscribe"].strip("<>")
+    assert header.startswith("http://testserver/fr/alerts/unsubscribe/") and header in html
+    assert "http://testserver/fr/pledges/asem-2002-1.1/" in html
+    assert "/fr/" not in english.body and "/fr/" not in english.extra_headers["List-Unsubscribe"]
+
+
 def test_each_change_comes_with_its_evidence_and_a_link(world):
     follower("ana@example.org", Target("pledge", world["pledges"][0]), since=earlier(minutes=1))
     update = record(

@@ -420,8 +420,9 @@ def test_the_french_matrix_csv_says_a_contest_in_french_under_the_same_headers(c
 
 @pytest.mark.django_db
 def test_french_short_dates_are_written_out_on_the_dashboard_and_the_list(client):
-    """Django's French abbreviated months read "Déc"; the short date format
-    comes from the catalogue, so French pages write "31 décembre 2002"."""
+    """Django's French abbreviated months read "Déc"; the short date and
+    month formats come from the catalogue, so French pages write
+    "31 décembre 2002" (and a stale pledge's "décembre 2002")."""
     from datetime import date
 
     from tests.factories import make_pledge, make_update
@@ -430,5 +431,7 @@ def test_french_short_dates_are_written_out_on_the_dashboard_and_the_list(client
     for path in ("/fr/", "/fr/pledges/", "/fr/pledges/?as_of=2003-12-31"):
         text = client.get(path).text
         assert "31 décembre 2002" in text, path
-        assert "31 Déc" not in text, path
+        assert "Déc 2002" not in text, path
     assert "31 Dec 2002" in client.get("/pledges/").text
+    # The dashboard's stale pledges give the month of their last update.
+    assert "last Dec 2002" in client.get("/").text

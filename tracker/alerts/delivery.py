@@ -38,7 +38,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tracker.alerts import emails
 from tracker.alerts.links import unsubscribe_url
@@ -167,7 +167,7 @@ def compose(now=None, report=None):
                 due.filter(pk__gt=after_pk)
                 .order_by("pk")
                 .select_for_update(skip_locked=True)
-                .only("pk", "email", "link_key", "covered_until")[:CHUNK]
+                .only("pk", "email", "link_key", "covered_until", "language")[:CHUNK]
             )
             if not chunk:
                 break
@@ -213,7 +213,10 @@ def compose_chunk(chunk, index, cutoff):
 
 
 def email_of(row):
-    """The outbox row as an e-mail, with the RFC 8058 one-click headers."""
+    """The outbox row as an e-mail, with the RFC 8058 one-click headers (the
+    unsubscribe link in the follower's language, as in the footer)."""
+    with translation.override(row.subscriber.language):
+        unsubscribe = unsubscribe_url(row.subscriber)
     message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
@@ -221,7 +224,7 @@ def email_of(row):
         to=[row.subscriber.email],
         headers={
             "Message-ID": row.message_id,
-            "List-Unsubscribe": f"<{unsubscribe_url(row.subscriber)}>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             "Auto-Submitted": "auto-generated",
         },

@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
 
 from tracker.alerts.links import absolute, confirmation_token, following_url, unsubscribe_url
 from tracker.models import Status, UpdateKind
@@ -74,8 +75,9 @@ class Rendered:
 # append-only, so a rendered change never goes stale; the bound keeps a
 # run's cache to a few tens of MB.
 @lru_cache(maxsize=10_000)
-def change_blocks(change):
-    """The change as the text part and the HTML part show it."""
+def change_blocks(change, language):
+    """The change as the text part and the HTML part show it, in
+    ``language`` (the active one: the argument keys the cache)."""
     context = {"change": change}
     return (
         render_to_string("alerts/_change.txt", context),
@@ -84,13 +86,26 @@ def change_blocks(change):
 
 
 def render_digest(subscriber, changes):
+    """The digest in the follower's language, its links to that language's pages."""
+    with translation.override(subscriber.language):
+        return render_digest_in_language(subscriber, changes)
+
+
+def render_digest_in_language(subscriber, changes):
     shown = changes[:MAX_CHANGES_SHOWN]
-    blocks = [change_blocks(change) for change in shown]
+    blocks = [change_blocks(change, translation.get_language()) for change in shown]
     count = len(changes)
     if count == 1:
-        subject = f"Pledge Tracker: a new update on {shown[0].pledge_ref} ({shown[0].status_label})"
+        subject = gettext("Pledge Tracker: a new update on %(ref)s (%(status)s)") % {
+            "ref": shown[0].pledge_ref,
+            "status": shown[0].status_label,
+        }
     else:
-        subject = f"Pledge Tracker: {count} changes on what you follow"
+        subject = ngettext(
+            "Pledge Tracker: %(count)d change on what you follow",
+            "Pledge Tracker: %(count)d changes on what you follow",
+            count,
+        ) % {"count": count}
     context = {
         "count": count,
         "not_shown": count - len(shown),

@@ -72,21 +72,28 @@ class SubscriberQuerySet(models.QuerySet):
     def following(self, target):
         return self.filter(**{f"follows__{target.kind}": target.obj})
 
-    def confirm(self, address, target, frequency):
+    def confirm(self, address, target, frequency, language=settings.LANGUAGE_CODE):
         """The confirmed follower of ``address``, following ``target`` and
-        hearing at ``frequency`` (for everything they follow): what a used
-        confirmation link, or a signed-in follower whose address is
+        hearing at ``frequency`` (for everything they follow), in
+        ``language`` (the language of the page they confirmed on): what a
+        used confirmation link, or a signed-in follower whose address is
         confirmed, asks for. Idempotent."""
         now = timezone.now()
         with transaction.atomic():
             subscriber, created = self.get_or_create(
                 email=normalise_address(address),
-                defaults={"confirmed_at": now, "frequency": frequency, "covered_until": now},
+                defaults={
+                    "confirmed_at": now,
+                    "frequency": frequency,
+                    "covered_until": now,
+                    "language": language,
+                },
             )
             if not created:
                 subscriber.confirmed_at = subscriber.confirmed_at or now
                 subscriber.frequency = frequency
-                subscriber.save(update_fields=["confirmed_at", "frequency"])
+                subscriber.language = language
+                subscriber.save(update_fields=["confirmed_at", "frequency", "language"])
             Follow.objects.get_or_create(subscriber=subscriber, **target.follow_filter())
         return subscriber
 
@@ -107,6 +114,10 @@ class Subscriber(models.Model):
     # them all (the links carry no expiry, since an unsubscribe link in an old
     # message must keep working).
     link_key = models.CharField(_("link key"), max_length=32, default=new_link_key)
+    # The digests' language, and their links' (/fr/… for French).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = SubscriberQuerySet.as_manager()

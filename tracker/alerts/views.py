@@ -40,7 +40,7 @@ def follow(request, kind, key):
     if request.method == "POST" and form.is_valid():
         frequency = form.cleaned_data["frequency"]
         if account is not None:
-            Subscriber.objects.confirm(account.email, target, frequency)
+            Subscriber.objects.confirm(account.email, target, frequency, request.LANGUAGE_CODE)
             messages.success(
                 request, gettext("You now follow %(target)s.") % {"target": target.label}
             )
@@ -73,7 +73,7 @@ def confirm(request, token):
     if target is None:
         return render(request, "alerts/link_invalid.html", status=404)
     if request.method == "POST":
-        subscriber = Subscriber.objects.confirm(data["e"], target, data["f"])
+        subscriber = Subscriber.objects.confirm(data["e"], target, data["f"], request.LANGUAGE_CODE)
         messages.success(
             request, gettext("Confirmed: you now follow %(target)s.") % {"target": target.label}
         )
