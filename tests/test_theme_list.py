@@ -46,3 +46,32 @@ def test_the_status_legend_lists_every_status(client):
     legend = response.text.split('aria-label="Status colours"', 1)[1].split("</ul>", 1)[0]
     assert legend.count("<li>") == len(Status)
     assert all(str(status.label) in legend for status in Status)
+
+
+def test_french_pages_show_a_themes_french_wording_where_a_steward_wrote_one(client):
+    rights = make_theme(slug="human-rights", name="Human rights", description="Rights first.")
+    rights.name_fr, rights.description_fr = "Droits de l’homme", "Les droits d’abord."
+    rights.save()
+    make_theme(slug="information-sharing", name="Information sharing", description="Sharing.")
+    make_theme(slug="capacity", name="Capacity building", description="Building.")
+    pledge = make_pledge(ref="asem-2002-1.1", themes=[rights])
+    make_update(pledge, status=Status.ONGOING)
+
+    french = client.get("/fr/themes/").text
+    assert '<a href="/fr/pledges/?theme=human-rights" lang="fr">Droits de l’homme</a>' in french
+    assert '<p lang="fr">Les droits d’abord.</p>' in french
+    # Untranslated: the English name, marked as English.
+    assert 'lang="en">Information sharing</a>' in french
+    # Filed by the name the page shows: « Droits » between "Capacity" and "Information".
+    assert french.index("Capacity building") < french.index("Droits de l’homme")
+    assert french.index("Droits de l’homme") < french.index("Information sharing")
+
+    listing = client.get("/fr/pledges/?theme=human-rights").text
+    assert '<span lang="fr">Droits de l’homme</span>' in listing  # the facet and the table
+    assert '<strong lang="fr">Droits de l’homme</strong>' in listing  # the active filter
+    detail = client.get("/fr/pledges/asem-2002-1.1/").text
+    assert 'lang="fr">Droits de l’homme</a>' in detail
+
+    english = client.get("/themes/").text
+    assert "Droits" not in english and 'lang="en">Human rights</a>' in english
+    assert "Droits" not in client.get("/pledges/?theme=human-rights").text

@@ -100,11 +100,11 @@ class ThemeUpdatesFeed(UpdatesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
-        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": theme.name}
+        return gettext("Pledge Tracker: status updates on %(name)s") % {"name": theme.label}
 
     def subtitle(self, theme):
         return gettext("The latest status updates on pledges in the theme %(name)s.") % {
-            "name": theme.name
+            "name": theme.label
         }
 
     def link(self, theme):

@@ -18,6 +18,7 @@ refresh is one indexed query.
 """
 
 import json
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -45,7 +46,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import get_language, gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -455,12 +456,42 @@ def paragraph_url(document, number):
     return f"{document.get_absolute_url()}#{paragraph_anchor(number)}"
 
 
+class Wording(str):
+    """A steward's wording in the page's language: ``lang`` says which
+    language it is in, for the element's lang attribute."""
+
+    lang = "en"
+
+
+def in_page_language(english, french):
+    """The French wording on a French page where a steward has written one;
+    the English otherwise (a vocabulary term's translation is data, edited
+    in the admin beside the English)."""
+    if french and get_language() == "fr":
+        wording = Wording(french)
+        wording.lang = "fr"
+        return wording
+    return Wording(english)
+
+
+def reading_order(text):
+    """A sort key that files « Échange » under E, as a reader looks for it."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
 class Theme(models.Model):
     """A subject area that pledges are filtered by."""
 
     slug = models.SlugField(_("slug"), unique=True, max_length=80)
     name = models.CharField(_("name"), max_length=120, unique=True)
     description = models.TextField(_("description"))
+    name_fr = models.CharField(
+        _("name in French"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown on the French pages; left blank, they show the English name."),
+    )
+    description_fr = models.TextField(_("description in French"), blank=True)
 
     history = HistoricalRecords()
 
@@ -470,10 +501,18 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self):
-        return self.name
+        return self.label
 
     def get_absolute_url(self):
         return reverse("pledge-list") + f"?theme={self.slug}"
+
+    @property
+    def label(self):
+        return in_page_language(self.name, self.name_fr)
+
+    @property
+    def summary(self):
+        return in_page_language(self.description, self.description_fr)
 
 
 class ActorManager(models.Manager):

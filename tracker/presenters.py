@@ -32,6 +32,7 @@ from tracker.models import (
     StatusUpdate,
     Theme,
     id_set,
+    reading_order,
 )
 from tracker.parties import CELL_STATUS_TERMS
 from tracker.quotes import quote_pattern
@@ -94,7 +95,8 @@ def theme_status_rows(pledges=None, column="current_status"):
     ):
         counts[theme_id][status] = n
     return [
-        ChartRow(theme.name, theme, StatusBar(counts[theme.pk])) for theme in Theme.objects.all()
+        ChartRow(theme.label, theme, StatusBar(counts[theme.pk]))
+        for theme in sorted(Theme.objects.all(), key=lambda theme: reading_order(theme.label))
     ]
 
 
@@ -321,6 +323,7 @@ def facet_counts(filterset):
             {
                 "value": t.slug,
                 "label": t.label,
+                "lang": t.lang,
                 "count": theme_count(t),
                 "checked": t.slug in selected_themes,
             }
@@ -390,6 +393,15 @@ def query_without(data, name, value=None):
 NAMED_FILTERS = {"theme", "source", "actor", "instrument"}
 
 
+def term_language(vocabulary, name, slug):
+    """The language of a filter value's label: None for the site's own words
+    (a status), a vocabulary term's language for a name from the data."""
+    if name not in NAMED_FILTERS:
+        return None
+    term = vocabulary.by_slug[name].get(slug)
+    return term.lang if term else "en"
+
+
 def active_filters(filterset):
     """The filters in force, each with a link that removes just it. Labels come
     from the filters' choices (the cached vocabulary for slugs), so this runs
@@ -408,8 +420,8 @@ def active_filters(filterset):
                     "name": filterset.filters[name].label,
                     "value": labels.get(raw, raw),
                     # A theme's, text's, actor's or instrument's name is data,
-                    # in English whatever the page's language.
-                    "is_data": name in NAMED_FILTERS,
+                    # in English unless a steward translated it (a theme).
+                    "lang": term_language(filterset.vocabulary, name, raw),
                     "remove_query": query_without(filterset.data, name, raw),
                 }
             )

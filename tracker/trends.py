@@ -317,7 +317,7 @@ def trend(grouping, group=None):
     rows = trend_rows(counts, Status.values)
     if group is None:
         return Trend(_("Every pledge"), "", rows)
-    label = getattr(group, "short_title", None) or group.name
+    label = str(group)  # a text's short title, a theme's label, a party's name
     return Trend(label, group.slug, rows)
 
 

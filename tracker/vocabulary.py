@@ -15,7 +15,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast
 
 from tracker.caching import cached
-from tracker.models import Actor, Instrument, SourceDocument, Theme
+from tracker.models import Actor, Instrument, SourceDocument, Theme, in_page_language, reading_order
 
 # The kinds of term; each is also the name of the list's filter parameter.
 KINDS = ("theme", "source", "actor", "instrument")
@@ -29,17 +29,18 @@ class Term:
     pk: int
     slug: str
     label: str
+    lang: str  # the label's language ("fr" where a steward translated it)
 
 
 class Vocabulary:
     """The terms of each kind in display order, looked up by slug."""
 
     def __init__(self, rows):
-        """``rows``: (kind, pk, slug, label) tuples, already in display order."""
+        """``rows``: (kind, pk, slug, label, lang) tuples, already in display order."""
         self.rows = rows = list(rows)
         self.terms = {kind: [] for kind in KINDS}
-        for kind, pk, slug, label in rows:
-            self.terms[kind].append(Term(pk, slug, label))
+        for kind, pk, slug, label, lang in rows:
+            self.terms[kind].append(Term(pk, slug, label, lang))
         self.by_slug = {kind: {t.slug: t for t in terms} for kind, terms in self.terms.items()}
 
     def __reduce__(self):
@@ -58,22 +59,24 @@ class Vocabulary:
 
 
 def load():
-    """Every term in one query; each kind in its model's own order (themes,
-    actors and instruments by name, sources by adoption date)."""
+    """Every term in one query, labelled in the active language (the cache
+    keeps one vocabulary per language); each kind in its model's own order
+    (themes, actors and instruments by name, sources by adoption date)."""
 
-    def terms(model, kind, label, sort):
+    def terms(model, kind, label, sort, translated=None):
         return (
             model.objects.order_by()
             .annotate(
                 term_kind=Value(kind, output_field=CharField()),
                 term_sort=Cast(sort, CharField()),
                 term_label=F(label),
+                term_label_fr=F(translated) if translated else Value("", CharField()),
             )
-            .values_list("term_kind", "term_sort", "pk", "slug", "term_label")
+            .values_list("term_kind", "term_sort", "pk", "slug", "term_label", "term_label_fr")
         )
 
     union = (
-        terms(Theme, "theme", "name", "name")
+        terms(Theme, "theme", "name", "name", translated="name_fr")
         .union(
             terms(SourceDocument, "source", "short_title", "date_adopted"),
             terms(Actor, "actor", "name", "name"),
@@ -82,8 +85,15 @@ def load():
         )
         .order_by("term_kind", "term_sort", "slug")
     )
-    return Vocabulary((kind, pk, slug, label) for kind, _sort, pk, slug, label in union)
+    rows = []
+    for kind, _sort, pk, slug, english, french in union:
+        label = in_page_language(english, french)
+        rows.append((kind, pk, slug, str(label), label.lang))
+    # Themes in the order of their names as the page shows them.
+    rows.sort(key=lambda row: (row[0], reading_order(row[3]) if row[0] == "theme" else ""))
+    return Vocabulary(rows)
 
 
 def current():
-    return cached("vocabulary", load)
+    # "v2": its rows gained the label's language (a stored v1 would not load).
+    return cached("vocabulary-v2", load)

@@ -148,7 +148,7 @@ class SourceDocumentAdmin(UsageCountAdmin):
 
 @admin.register(Theme)
 class ThemeAdmin(UsageCountAdmin):
-    list_display = ["name", "slug", "pledge_count"]
+    list_display = ["name", "name_fr", "slug", "pledge_count"]
 
 
 @admin.register(Actor)

@@ -180,12 +180,13 @@ class Target:
     def _phrase(self):
         """The phrase that names the target in a sentence ("alerts about …"),
         in the active language, and the name it holds: a pledge's title, a
-        theme's or party's name, a text's title (data, in English)."""
+        theme's label, a party's name, a text's title (data, in English but
+        for a translated theme's label)."""
         if self.kind == "pledge":
             phrase = gettext("pledge %(ref)s: %(name)s").replace("%(ref)s", self.obj.ref)
             return phrase, self.obj.title
         if self.kind == "theme":
-            return gettext("the theme %(name)s"), self.obj.name
+            return gettext("the theme %(name)s"), self.obj.label
         if self.kind == "party":
             return gettext("the party %(name)s"), self.obj.name
         return gettext("the pledges of %(name)s"), self.obj.short_title
@@ -197,10 +198,12 @@ class Target:
 
     @property
     def label_html(self):
-        """The label for a page, its English name marked as English."""
+        """The label for a page, its name marked with its language (English,
+        unless a steward translated it: a theme)."""
         phrase, name = self._phrase()
+        lang = getattr(name, "lang", "en")
         return mark_safe(  # noqa: S308 - the phrase is escaped, the name too
-            escape(phrase) % {"name": format_html('<span lang="en">{}</span>', name)}
+            escape(phrase) % {"name": format_html('<span lang="{}">{}</span>', lang, name)}
         )
 
     def get_absolute_url(self):
