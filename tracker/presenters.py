@@ -590,7 +590,7 @@ def related_names(changes):
 # What str() of each related model reads, so nothing else is loaded.
 NAME_FIELDS = {
     "source": ["short_title"],
-    "themes": ["name"],
+    "themes": ["name", "name_fr"],  # a theme is named in the page's language
     "actors": ["name"],
     "instruments": ["name"],
 }
