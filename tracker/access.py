@@ -10,10 +10,12 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Why each gated permission is refused, in words for the person refused.
 REFUSALS = {
-    "tracker.log_update": (
+    "tracker.log_update": _(
         "Logging status updates needs the Reporter role (for an organisation you report "
         "for), the Assessor role or the Steward role, and your account has none of them."
     ),
@@ -24,10 +26,13 @@ def who_to_ask():
     """The sentence every refusal ends with: whom to ask for a role."""
     contact = settings.ACCESS_CONTACT_EMAIL
     if contact:
-        return (
-            f"If you need this, ask the site's stewards at {contact} to give your account the role."
-        )
-    return "If you need this, ask one of the site's stewards to give your account the role."
+        return gettext(
+            "If you need this, ask the site's stewards at %(contact)s to give your account "
+            "the role."
+        ) % {"contact": contact}
+    return gettext(
+        "If you need this, ask one of the site's stewards to give your account the role."
+    )
 
 
 def refuse(reason):

@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 
 class TrackerAdminSite(admin.AdminSite):
@@ -19,9 +20,11 @@ class TrackerAdminSite(admin.AdminSite):
         def inner(request, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
                 raise PermissionDenied(
-                    "The admin is the data stewards' tool, and your account has no staff "
-                    "status. You can log status updates on the public pages if your role "
-                    "allows it."
+                    gettext(
+                        "The admin is the data stewards' tool, and your account has no staff "
+                        "status. You can log status updates on the public pages if your role "
+                        "allows it."
+                    )
                 )
             return guarded(request, *args, **kwargs)
 

@@ -169,6 +169,9 @@ def test_a_french_reporter_signs_in_and_logs_an_update(page):
     wait_for_path(page, f"/fr/pledges/{pledge.ref}/")
     update = StatusUpdate.objects.get(author=reporter)
     assert (update.pledge, update.actor) == (pledge, party)
+    # The API tokens page and its form.
+    page.goto("/fr/account/tokens/")
+    assert english_left(page) == []
 
 
 # Where the admin shows the record's own words, in the language they were

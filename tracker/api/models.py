@@ -35,9 +35,9 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     class Lifetime(models.IntegerChoices):
-        MONTH = 30, "30 days"
-        QUARTER = 90, "90 days"
-        YEAR = 365, "One year"
+        MONTH = 30, _("30 days")
+        QUARTER = 90, _("90 days")
+        YEAR = 365, _("One year")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

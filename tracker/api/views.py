@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from tracker.api.forms import TokenForm
@@ -24,7 +25,9 @@ def may_log_updates(view):
     @login_required
     def check(request, *args, **kwargs):
         if not request.user.has_perm("tracker.log_update"):
-            raise PermissionDenied("Only Reporters, Assessors and Stewards use API tokens.")
+            raise PermissionDenied(
+                gettext("Only Reporters, Assessors and Stewards use API tokens.")
+            )
         return view(request, *args, **kwargs)
 
     return check
@@ -43,8 +46,10 @@ def token_list(request):
         if tokens.active().count() >= MAX_ACTIVE_TOKENS:
             form.add_error(
                 None,
-                f"You already have {MAX_ACTIVE_TOKENS} active tokens: revoke one you no "
-                "longer use first.",
+                gettext(
+                    "You already have %(count)d active tokens: revoke one you no longer use first."
+                )
+                % {"count": MAX_ACTIVE_TOKENS},
             )
         else:
             _token, secret = ApiToken.issue(
@@ -71,7 +76,12 @@ def token_list(request):
 def token_revoke(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     if token.revoke():
-        messages.success(request, f"The token “{token.name}” is revoked: it no longer works.")
+        messages.success(
+            request,
+            gettext("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name},
+        )
     else:
-        messages.info(request, f"The token “{token.name}” was already revoked.")
+        messages.info(
+            request, gettext("The token “%(name)s” was already revoked.") % {"name": token.name}
+        )
     return redirect("api-token-list")
