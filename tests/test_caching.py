@@ -11,6 +11,7 @@ from django.test import override_settings
 from tests.factories import make_pledge, make_theme, make_update, make_user, populate
 from tests.helpers import settings_value
 from tracker import caching
+from tracker.models import Status
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,3 +257,26 @@ def test_the_vocabulary_survives_the_cache_as_its_rows():
     assert restored.terms == original.terms
     assert restored.by_slug == original.by_slug
     assert b"Term" not in pickle.dumps(original)
+
+
+def test_a_partys_scorecard_is_kept_until_the_record_changes(
+    client, shared_cache, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The scorecard's two counts over the party's pledges (today and as of a
+    day) come from the cache when warm; the next update retires them."""
+    from tests.party_helpers import text_with_parties
+
+    _, (party, _), pledges = text_with_parties(pledge_count=4)
+    client.cookies["messages"] = ""  # past the whole-page cache
+    for query, warm in (("", 5), ("?as_of=2005-12-31", 6)):
+        url = f"/parties/{party.slug}/{query}"
+        client.get(url)
+        # Cold, 8 (9 as of a day: tests/test_party_detail.py); warm, the
+        # scorecard's two counts and the footer's sources are not run again.
+        with django_assert_num_queries(warm):
+            client.get(url)
+    before = client.get(f"/parties/{party.slug}/").context["scorecard"]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_update(pledges[3], actor=party, status=Status.ONGOING)
+    after = client.get(f"/parties/{party.slug}/").context["scorecard"]
+    assert after.with_progress == before.with_progress + 1

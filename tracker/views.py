@@ -469,7 +469,7 @@ def party_detail(request, slug):
     filterset, date_errors = dated_filterset(request.GET)
     day = {"day": filterset.as_of_day, "recorded_on": filterset.as_recorded_on}
     applicable = filterset.dated(Pledge.objects.applicable_to(actor))
-    card = parties.scorecard(actor, applicable, **day)
+    card = parties.cached_scorecard(actor, applicable, **day)
     paginator = Paginator(
         applicable.defer(*SEARCH_FIELDS).order_by("source_adopted", "paragraph", "ref"),
         parties.PARTY_PLEDGES_PER_PAGE,
@@ -520,7 +520,7 @@ def reporter_home(request):
         sections.append(
             {
                 "party": actor,
-                "scorecard": parties.scorecard(actor, applicable),
+                "scorecard": parties.cached_scorecard(actor, applicable),
                 "attention": parties.party_pledge_rows(actor, attention),
             }
         )
