@@ -72,9 +72,11 @@ TARGETS = [
     *_both_ways("Changes 2006-2016 p95", "changes_decade", metric="p95_ms", limit=200, unit=" ms"),
     # Parties (issue 16): one source's matrix, 1,000 pledges × 50 parties, and a party page.
     *_both_ways("Matrix 1,000 × 50 p95", "matrix", metric="p95_ms", limit=150, unit=" ms"),
-    # 7 for the matrix itself, 3 for the list's filter form's facet counts
-    # (tests/test_matrix.py asserts 10 at two sizes).
-    Target("Matrix queries (cold caches)", "matrix", "queries", 10),
+    # 7 for the matrix itself, 3 for the list's filter form's facet counts and
+    # 1 for the footer's list of texts (issue 19, cached with the data like
+    # the rest; it came after this budget was set). tests/test_matrix.py
+    # asserts the same count at two sizes.
+    Target("Matrix queries (cold caches)", "matrix", "queries", 11),
     *_both_ways("Party page p95", "party", metric="p95_ms", limit=60, unit=" ms"),
     # Issue 17 on the parties' pages: the cells computed for a past day.
     *_both_ways(

@@ -52,6 +52,7 @@ from simple_history.models import HistoricalRecords
 
 from tracker import search
 from tracker.error_messages import HTTP_URL, WITHDRAWAL_REASON_REQUIRED
+from tracker.links import detail_url
 from tracker.quotes import normalise_for_quote
 
 # The key under which status_counts() reports the pledges that are context.
@@ -1063,7 +1064,7 @@ class Pledge(models.Model):
             refresh_search_documents(rows)
 
     def get_absolute_url(self):
-        return reverse("pledge-detail", args=[self.ref])
+        return detail_url("pledge-detail", self.ref)
 
     def get_paragraph_url(self):
         """Where the quote stands: its paragraph on the source's page."""
@@ -1563,7 +1564,7 @@ class StatusUpdate(models.Model):
     def get_absolute_url(self):
         # A permalink that redirects to the timeline page holding the update
         # (views.update_permalink): which page that is changes as updates come.
-        return reverse("update-detail", args=[self.pk])
+        return detail_url("update-detail", self.pk)
 
     def timeline_position(self):
         """How many of the pledge's updates come before this one on its
