@@ -31,7 +31,7 @@ from tracker.models import (
 from tracker.search import SEARCH_CONFIG
 from tracker.vocabulary import KINDS, TAG_KINDS
 from tracker.vocabulary import current as current_vocabulary
-from tracker.widgets import DateInput
+from tracker.widgets import DateInput, Select
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
@@ -133,6 +133,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         label=_("Source"),
         method="filter_source",
         empty_label=_("Any source"),
+        widget=Select(),  # the vocabulary's terms: hundreds at scale
         error_messages={"invalid_choice": _("There is no source “%(value)s”.")},
     )
     status = django_filters.MultipleChoiceFilter(
@@ -162,6 +163,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         label=_("Actor"),
         field_name="actors",
         empty_label=_("Any actor"),
+        widget=Select(),  # the vocabulary's terms: hundreds at scale
         method="filter_tagged",
         error_messages={"invalid_choice": _("There is no actor “%(value)s”.")},
     )
@@ -169,6 +171,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         label=_("Instrument"),
         field_name="instruments",
         empty_label=_("Any instrument"),
+        widget=Select(),  # the vocabulary's terms: hundreds at scale
         method="filter_tagged",
         error_messages={"invalid_choice": _("There is no instrument “%(value)s”.")},
     )
