@@ -529,3 +529,24 @@ def test_native_timestamps_read_the_datetimes_django_reads(steward):
     with connection.cursor() as cursor:
         cursor.execute("SELECT now()")
         assert cursor.cursor.adapters.get_loader(oid, Format.TEXT) is not loader
+
+
+def test_the_tags_statement_compiled_once_reads_each_pages_own_pledges():
+    """tags_by_pledge() compiles its UNION once per process and fills in each
+    page's ids: a second page gets its own pledges' tags, each list by name."""
+    from tracker.api.data import tags_by_pledge
+
+    zebra, aardvark = make_theme(name="Zebra crossings"), make_theme(name="Aardvarks")
+    actor = make_actor(name="Some actor")
+    instrument = make_instrument(name="Res 1", symbol="S/RES/1")
+    first = make_pledge(themes=[zebra, aardvark], actors=[actor])
+    second = make_pledge(themes=[zebra], instruments=[instrument])
+    tags_by_pledge([first.pk])
+    one, two = tags_by_pledge([first.pk]), tags_by_pledge([second.pk])
+    assert [t["name"] for t in one["themes"][first.pk]] == ["Aardvarks", "Zebra crossings"]
+    assert one["actors"][first.pk] == [{"slug": actor.slug, "name": "Some actor"}]
+    assert second.pk not in one["themes"] and first.pk not in two["themes"]
+    assert two["instruments"][second.pk] == [
+        {"slug": instrument.slug, "name": "Res 1", "symbol": "S/RES/1"}
+    ]
+    assert dict(two["actors"]) == {}

@@ -11,10 +11,12 @@ and an author for each update) was half of a page's 155 ms of CPU.
 
 from collections import defaultdict
 from contextlib import nullcontext
+from functools import cache
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import CharField, Prefetch, Value
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import translation
 
@@ -53,6 +55,12 @@ class Links:
 
     def absolute(self, path):
         return self.base + path
+
+    def around(self, name):
+        """``(before, after)``: ``name``'s URL for a value is before + value +
+        after, for the loop over a page's thousand updates."""
+        before, _, after = self.__dict__["templates"][name].rpartition(PLACEHOLDER)
+        return before, after
 
 
 def native_timestamps():
@@ -199,15 +207,20 @@ UPDATE_COLUMNS = [
 ]
 
 
-def tags_by_pledge(pks):
-    """``{relation: {pledge id: [tag dict, ...]}}``, each list by name, in one
-    query: a UNION ALL of the three link tables with their tags' columns."""
+# The page's ids in the tags' statement, which is compiled once (tag_statement()).
+PAGE_IDS = object()
+
+
+def tag_union(ids):
+    """The tags of the pledges ``ids`` (an id_set()) as one UNION ALL of the
+    three link tables with their tags' columns: (pledge id, name, slug,
+    symbol, relation), by pledge then name."""
     parts = []
     for relation, kind in TAG_KINDS.items():
         symbol = f"{kind}__symbol" if kind == "instrument" else "tag_symbol"
         part = (
             getattr(Pledge, relation)
-            .through.objects.filter(pledge_id__in=id_set(pks))
+            .through.objects.filter(pledge_id__in=ids)
             .annotate(
                 relation=Value(relation, output_field=CharField()),
                 tag_symbol=Value("", output_field=CharField()),
@@ -216,17 +229,37 @@ def tags_by_pledge(pks):
             .order_by()
         )
         parts.append(part)
-    found = {relation: defaultdict(list) for relation in TAG_KINDS}
     # Ordered by the first part's column names: "theme__name" is every name.
-    union = parts[0].union(*parts[1:], all=True).order_by("pledge_id", "theme__name")
-    for pledge_id, name, slug, symbol, relation in union:
+    return parts[0].union(*parts[1:], all=True).order_by("pledge_id", "theme__name")
+
+
+@cache
+def tag_statement(vendor, ids_sql):
+    """tag_union()'s SQL and parameters, with PAGE_IDS where the ids go.
+    The statement is the same on every page, and building and compiling the
+    three querysets and their union took as long as the database took to
+    run it; so it is compiled once per process (per kind of database and
+    id_set() form), and a page only fills in its ids."""
+    union = tag_union(RawSQL(ids_sql, [PAGE_IDS]))
+    sql, params = union.query.get_compiler(connection=connection).as_sql()
+    return sql, tuple(params)
+
+
+def tags_by_pledge(pks):
+    """``{relation: {pledge id: [tag dict, ...]}}``, each list by name, in one
+    query (tag_union())."""
+    ids = id_set(pks)
+    [value] = ids.params
+    sql, params = tag_statement(connection.vendor, ids.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value if param is PAGE_IDS else param for param in params])
+        rows = cursor.fetchall()
+    found = {relation: defaultdict(list) for relation in TAG_KINDS}
+    for pledge_id, name, slug, symbol, relation in rows:
         tag = (
             {"slug": slug, "name": name, "symbol": symbol}
             if relation == "instruments"
-            else {
-                "slug": slug,
-                "name": name,
-            }
+            else {"slug": slug, "name": name}
         )
         found[relation][pledge_id].append(tag)
     return found
@@ -244,7 +277,7 @@ def updates_by_pledge(pks, links, day=None, recorded_on=None):
         .newest_first()
         .values_list(*UPDATE_COLUMNS)
     )
-    url = links.update_api
+    before, after = links.around("update_api")
     for (
         pledge_id,
         pk,
@@ -263,7 +296,7 @@ def updates_by_pledge(pks, links, day=None, recorded_on=None):
         found[pledge_id].append(
             {
                 "id": pk,
-                "url": url(pk),
+                "url": f"{before}{pk}{after}",
                 "as_of": as_of,
                 "status": status,
                 "kind": kind,
