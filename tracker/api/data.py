@@ -72,11 +72,16 @@ def native_timestamps():
     time zone (django/db/backends/postgresql/psycopg_any.py). A page of 100
     pledges reads some 1,500 of them (each update's ``created``, and
     ``withdrawn_at`` when set), and parsing them in Python took a quarter of
-    the page's time. psycopg's loader gives the same datetimes whenever the session's
-    time zone is Django's, as it is under USE_TZ (both UTC): only then is it
-    used, per cursor, so nothing else that runs on the connection changes.
-    Elsewhere (SQLite, or a session in another zone) this does nothing."""
+    the page's time. psycopg's loader gives the same datetimes whenever the
+    session's time zone is Django's, as it is under USE_TZ (both UTC): only
+    then is it used, per cursor, so nothing else that runs on the connection
+    changes. Elsewhere (SQLite, psycopg2, or a session in another zone) this
+    does nothing."""
     if connection.vendor != "postgresql":
+        return nullcontext()
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if not is_psycopg3:  # psycopg2 has no loaders to swap
         return nullcontext()
     return connection.execute_wrapper(use_native_timestamp_loader)
 
