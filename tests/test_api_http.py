@@ -228,3 +228,20 @@ def test_a_bad_rate_in_the_environment_stops_the_start(monkeypatch):
     result = settings_value("1", DEBUG="true", API_RATE_ANONYMOUS="lots")
     assert result.returncode != 0
     assert "The API rate 'lots' for anonymous is not valid" in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["locmem", "redis"])
+def test_a_window_counts_one_by_one_from_its_first_request(backend, request):
+    """throttling.count_in() increments first and creates the window's key
+    only when it is missing: 1, 2, 3, …, and a new window starts at 1."""
+    if backend == "redis":
+        request.getfixturevalue("own_redis")
+        store = caches["default"]
+    else:
+        store = throttling.LocMemCache("test-count-in", {})
+    store.clear()
+    assert [throttling.count_in(store, "w1", 60) for _ in range(3)] == [1, 2, 3]
+    assert throttling.count_in(store, "w2", 60) == 1
+    store.delete("w1")  # the window's key expired
+    assert throttling.count_in(store, "w1", 60) == 1
+    assert throttling.count_in(store, "w1", 60) == 2

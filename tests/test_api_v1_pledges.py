@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
 from tests.api_helpers import assert_documented
@@ -492,3 +493,60 @@ def test_the_etag_varies_with_the_day(client, two_pledges, settings):
     stale = client.get(URL, {"as_of": "2005-12-31"}, headers={"If-None-Match": today["ETag"]})
     assert stale.status_code == 200
     assert statuses(stale.json()) == {"a-1": "limited", "b-1": "no_information"}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the timestamp loaders are psycopg's")
+def test_native_timestamps_read_the_datetimes_django_reads(steward):
+    """pledge_dicts() reads its rows under data.native_timestamps(): psycopg's
+    own timestamp loader instead of Django's. The datetimes must be the same
+    ones, time zone included, and the loader really psycopg's."""
+    from psycopg import adapters
+    from psycopg.pq import Format
+
+    from tracker.api.data import native_timestamps
+
+    populate(3, updates_per_pledge=2)
+    update = StatusUpdate.objects.first()
+    update.withdraw(steward, "Entered twice.")
+    StatusUpdate.objects.filter(pk=update.pk).update(
+        created=datetime(2004, 2, 29, 23, 59, 59, 120, tzinfo=UTC)
+    )
+    columns = ("pk", "created", "withdrawn_at", "pledge__created", "pledge__updated")
+    django_rows = list(StatusUpdate.objects.order_by("pk").values_list(*columns))
+    with native_timestamps():
+        native_rows = list(StatusUpdate.objects.order_by("pk").values_list(*columns))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT now()")
+            oid = adapters.types["timestamptz"].oid
+            loader = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
+    assert native_rows == django_rows
+    assert any(row[2] is not None for row in native_rows)
+    for native, ours in zip(native_rows, django_rows, strict=True):
+        for a, b in zip(native[1:], ours[1:], strict=True):
+            assert (a is None and b is None) or (a.tzinfo is b.tzinfo is UTC)
+    assert loader is adapters.get_loader(oid, Format.TEXT)
+    # Outside it, Django's loader again.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        assert cursor.cursor.adapters.get_loader(oid, Format.TEXT) is not loader
+
+
+def test_the_tags_statement_compiled_once_reads_each_pages_own_pledges():
+    """tags_by_pledge() compiles its UNION once per process and fills in each
+    page's ids: a second page gets its own pledges' tags, each list by name."""
+    from tracker.api.data import tags_by_pledge
+
+    zebra, aardvark = make_theme(name="Zebra crossings"), make_theme(name="Aardvarks")
+    actor = make_actor(name="Some actor")
+    instrument = make_instrument(name="Res 1", symbol="S/RES/1")
+    first = make_pledge(themes=[zebra, aardvark], actors=[actor])
+    second = make_pledge(themes=[zebra], instruments=[instrument])
+    tags_by_pledge([first.pk])
+    one, two = tags_by_pledge([first.pk]), tags_by_pledge([second.pk])
+    assert [t["name"] for t in one["themes"][first.pk]] == ["Aardvarks", "Zebra crossings"]
+    assert one["actors"][first.pk] == [{"slug": actor.slug, "name": "Some actor"}]
+    assert second.pk not in one["themes"] and first.pk not in two["themes"]
+    assert two["instruments"][second.pk] == [
+        {"slug": instrument.slug, "name": "Res 1", "symbol": "S/RES/1"}
+    ]
+    assert dict(two["actors"]) == {}

@@ -124,11 +124,13 @@ def new_data_version():
     return done
 
 
-def generation():
-    """What every key starts with: the data version, and today's date, since
-    what is stale (dashboard, ?stale=, the counts) changes at midnight. None
-    when the cache is unavailable."""
-    version = data_version()
+def generation(version=None):
+    """What every key starts with: the data version (``version``, read from
+    the cache unless given), and today's date, since what is stale
+    (dashboard, ?stale=, the counts) changes at midnight. None when the
+    cache is unavailable."""
+    if version is None:
+        version = data_version()
     if version is None:
         return None
     return f"{version}:{timezone.localdate().isoformat()}"

@@ -62,11 +62,15 @@ def validators(request):
         if version is None:  # no shared cache, or it cannot answer
             return None, None
         # When this process first saw the version: at or after the write that
-        # made it, so If-Modified-Since never hides a change.
+        # made it, so If-Modified-Since never hides a change. Read first: it
+        # is there for every request but the first after a write, and each
+        # call to the cache is a round trip.
         key = f"tracker:data-version-seen:{version}"
-        cache.add(key, int(time.time()) + 1, timeout=24 * 3600)
-        seen = cache.get(key) or int(time.time()) + 1
-        state = f"{generation()}|{request.build_absolute_uri()}"
+        seen = cache.get(key)
+        if seen is None:
+            cache.add(key, int(time.time()) + 1, timeout=24 * 3600)
+            seen = cache.get(key) or int(time.time()) + 1
+        state = f"{generation(version)}|{request.build_absolute_uri()}"
     except Exception:
         logger.warning("The shared cache is unavailable: API responses carry no ETag.")
         return None, None

@@ -34,10 +34,19 @@ def parse_rate(rate):
 
 
 def count_in(store, key, timeout):
-    store.add(key, 0, timeout)
+    """Count one under ``key`` (made with ``timeout`` by the window's first
+    request); the count so far. Incrementing first: the key is there for
+    every request of a window but the first, and each call is a round trip
+    to the cache (Django's Redis incr() is two, add() one)."""
     try:
         return store.incr(key)
-    except ValueError:  # expired between add() and incr()
+    except ValueError:  # the window's first request
+        pass
+    if store.add(key, 1, timeout):
+        return 1
+    try:  # another request added it meanwhile
+        return store.incr(key)
+    except ValueError:  # and it expired since
         store.set(key, 1, timeout)
         return 1
 
