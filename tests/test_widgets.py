@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from tracker.widgets import Select
+from tracker.widgets import Select, SelectMultiple
 
 CHOICES = [("", "Any actor"), ("a&b", "A & B <x>"), ("c", "C"), (3, "three"), ("c", "C again")]
 GROUPED = [("", "Any"), ("Group <1>", [("x", "X"), ("y", "Y")]), ("z", "Z")]
@@ -23,3 +23,10 @@ def test_the_fast_select_writes_djangos_html(choices, value, attrs):
 def test_only_the_first_matching_option_is_selected():
     html = Select(choices=CHOICES).render("actor", "c")
     assert html.count(" selected") == 1 and '<option value="c" selected>C</option>' in html
+
+
+@pytest.mark.parametrize("value", [[], ["c"], ["a&b", 3], None])
+def test_the_fast_multiple_select_writes_djangos_html(value):
+    ours = SelectMultiple(choices=CHOICES).render("kind", value, {"id": "id_kind"})
+    djangos = forms.SelectMultiple(choices=CHOICES).render("kind", value, {"id": "id_kind"})
+    assert ours == djangos

@@ -31,7 +31,7 @@ from tracker.models import (
 from tracker.search import SEARCH_CONFIG
 from tracker.vocabulary import KINDS, TAG_KINDS
 from tracker.vocabulary import current as current_vocabulary
-from tracker.widgets import DateInput, Select
+from tracker.widgets import DateInput, Select, SelectMultiple
 
 # The order in which statuses sort: from nothing known, along the OGP scale,
 # then the states outside it.
@@ -146,6 +146,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         error_messages={"invalid_choice": _("“%(value)s” is not a status.")},
     )
     statement_kind = django_filters.MultipleChoiceFilter(
+        widget=SelectMultiple(),
         label=_("Kind of statement"),
         field_name="statement_kind",
         choices=StatementKind.choices,
@@ -153,6 +154,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         error_messages={"invalid_choice": _("“%(value)s” is not a kind of statement.")},
     )
     commitment_type = django_filters.MultipleChoiceFilter(
+        widget=SelectMultiple(),
         label=_("Type of commitment"),
         field_name="commitment_type",
         choices=CommitmentType.choices,
@@ -180,6 +182,7 @@ class PledgeFilterSet(django_filters.FilterSet):
         field_name="timeframe",
         choices=Timeframe.choices,
         empty_label=_("Any"),
+        widget=Select(),
     )
     updated_after = django_filters.DateFilter(
         label=_("Last update on or after"),
@@ -203,6 +206,7 @@ class PledgeFilterSet(django_filters.FilterSet):
             ("no", _("Updated within a year")),
         ],
         empty_label=_("Either"),
+        widget=Select(),
     )
     # The record on another day (Pledge.objects.as_of()): every status, count
     # and "last update" of the list as that day's updates make them. Both are

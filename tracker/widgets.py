@@ -72,3 +72,7 @@ class Select(forms.Select):
                 yield option_value, option_label
             else:
                 yield None, [(option_value, option_label)]
+
+
+class SelectMultiple(Select, forms.SelectMultiple):
+    """Django's SelectMultiple, drawn as ``Select`` is."""
