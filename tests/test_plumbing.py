@@ -1,11 +1,13 @@
-"""Site plumbing (issue 19): /sitemap.xml, /robots.txt, /healthz, the
+"""Site plumbing (issue 19): /sitemap.xml, /robots.txt, /healthz, the icon, the
 OpenGraph and Twitter card tags, Cache-Control on every page, the footer
 built from the sources in the database, and which downloads carry a BOM."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError
 
 from tests.factories import make_pledge, make_source, make_user
@@ -37,6 +39,20 @@ def test_robots_txt_points_to_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines and "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_favicon_ico_leads_to_the_icon_every_page_names(client):
+    page = client.get("/").content.decode()
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', page)
+    assert icon, "the page names no icon"
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == icon.group(1)
+    # The file it names is a drawing (no script, no external reference).
+    drawing = ET.parse(finders.find("img/favicon.svg")).getroot()
+    assert drawing.tag == "{http://www.w3.org/2000/svg}svg"
+    assert not [e for e in drawing.iter() if e.tag.endswith(("script", "image", "use"))]
+    assert client.post("/favicon.ico").status_code == 405
 
 
 def test_healthz_answers_200_when_the_database_answers(client):

@@ -4,7 +4,8 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -33,6 +34,14 @@ def robots_txt(request):
         f"Sitemap: {sitemap}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    """Browsers, feed readers and crawlers ask for /favicon.ico whatever the
+    page's <link rel="icon"> says: send them to the icon the pages name,
+    a static (hashed, long-cached) file, instead of a 404."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def database_answers():

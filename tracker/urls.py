@@ -109,6 +109,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", plumbing.robots_txt, name="robots-txt"),
     path("healthz", plumbing.healthz, name="healthz"),
+    path("favicon.ico", plumbing.favicon, name="favicon"),
 ]
 urlpatterns += i18n_patterns(
     path("", views.dashboard, name="dashboard"),
