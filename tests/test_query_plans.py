@@ -49,6 +49,27 @@ def test_a_theme_and_status_filter_uses_both_indexes(data):
     assert "pledge_themes_theme_pledge_idx" in text
 
 
+def test_a_status_filters_deep_page_and_count_read_the_index_alone(data):
+    """A status filter counts commitments only (statement_kind), so the
+    index holds the kind too: a deep page's ids (OFFSET) and the count are
+    then read from it without fetching every matching row from the table,
+    which at 100k pledges was most of a deep page's time (55 ms; 21)."""
+    filterset, errors = valid_filterset(QueryDict("status=ongoing"))
+    assert errors == {}
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tracker_pledge")
+        # Not enable_indexscan: it turns index-only scans off too.
+        for scan in ("seqscan", "bitmapscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
+    matches = filterset.qs.order_by("source_adopted", "paragraph", "ref")
+    assert "statement_kind" in str(matches.query)  # what the index must cover
+    deep_page = matches.values_list("pk", flat=True)[500:525]
+    counted = filterset.qs.order_by().values("pk")  # what the count reads
+    for queryset in (deep_page, counted):
+        text = queryset.explain()
+        assert "Index Only Scan using pledge_status_order_idx" in text, text
+
+
 @pytest.mark.parametrize("words", ["zeppelins", "xylophones"])  # in the title; in an update
 def test_search_reads_the_stored_document_through_its_gin_index(data, words):
     text = plan(f"q={words}")

@@ -1006,9 +1006,20 @@ class Pledge(models.Model):
             ),
             # /pledges/?status=… in the default order, read a page at a time in
             # index order rather than sorted from every match; and the status
-            # facet counts (GROUP BY current_status).
+            # facet counts (GROUP BY current_status). statement_kind is there
+            # for a status filter's "commitments only": with it, a deep page
+            # (OFFSET 9,525 of a theme's ongoing pledges) and the page's count
+            # are read from the index alone, where fetching the 25,000 ongoing
+            # rows from the heap to check their kind took 55 ms; 21.
             models.Index(
-                fields=["current_status", "source_adopted", "paragraph", "ref", "id"],
+                fields=[
+                    "current_status",
+                    "source_adopted",
+                    "paragraph",
+                    "ref",
+                    "id",
+                    "statement_kind",
+                ],
                 name="pledge_status_order_idx",
             ),
             # /pledges/?stale=yes, ?updated_after/before and ordering=last update.
