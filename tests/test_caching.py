@@ -280,3 +280,35 @@ def test_a_partys_scorecard_is_kept_until_the_record_changes(
         make_update(pledges[3], actor=party, status=Status.ONGOING)
     after = client.get(f"/parties/{party.slug}/").context["scorecard"]
     assert after.with_progress == before.with_progress + 1
+
+
+def test_cached_summaries_hold_no_lazy_translations(client, shared_cache):
+    """What the pages keep in the cache holds plain strings: a lazy
+    translation is rebuilt on every read (unpickling one makes its class
+    anew), which the list page's sixteen status words made a tenth of its
+    time. Words in a summary are safe as plain strings because the key names
+    the language (caching.cached)."""
+    from tests.party_helpers import text_with_parties
+
+    source, (party, _), pledges = text_with_parties(pledge_count=4)
+    theme = make_theme(slug="rights")
+    pledges[0].themes.add(theme)
+    client.cookies["messages"] = ""  # the summaries behind the pages, not the pages
+    for prefix in ("", "/fr"):
+        for path in (
+            "/",
+            "/pledges/?status=ongoing&theme=rights",
+            f"/pledges/?source={source.slug}&as_of=2010-12-31",
+            f"/parties/{party.slug}/",
+            f"/parties/{party.slug}/?as_of=2010-12-31",
+            f"/matrix/?source={source.slug}",
+            "/changes/?from=2000-01-01&to=2026-01-01",
+            "/trends/?theme=rights",
+            f"/sources/{source.slug}/",
+            "/themes/",
+        ):
+            assert client.get(prefix + path).status_code == 200, prefix + path
+    stored = dict(shared_cache._cache)
+    assert any(b":facets:" in key.encode() for key in stored)  # the tour reached them
+    lazy = [key for key, value in stored.items() if b"_lazy_proxy_unpickle" in value]
+    assert lazy == []
