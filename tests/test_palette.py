@@ -12,7 +12,7 @@ import pytest
 
 from tests.colour_vision import ciede2000, contrast_ratio, distance, lab
 from tests.test_status_vocabulary import CSS
-from tracker.models import Status
+from tracker.models import CELL_STATUS_COLOURS, CONTESTED, Status
 
 # ΔE00 of about 2 is a just-noticeable difference; 12 keeps two segments
 # apart at a glance (the palette before issue 19 fell to 1.2 under
@@ -46,6 +46,32 @@ def test_every_two_colours_stay_distinct(vision):
     assert not too_close, (
         f"ΔE00 below {MINIMUM_DISTANCE} ({vision or 'normal vision'}): {too_close}"
     )
+
+
+PARTIES_CSS = CSS.with_name("parties.css")
+
+
+def test_a_contested_cell_has_its_own_colour_beside_every_status():
+    """The matrix key, party badges and party trend charts add one colour,
+    contested, to the eight: as the stylesheet draws it, and as far from each
+    as the statuses are from each other, in each vision, under white text."""
+    css = PARTIES_CSS.read_text()
+    badge = r"\.(?:cell-contested-badge|swatch\.status-contested)[^{]*"
+    drawn = set(re.findall(badge + r"\{ background: (#[0-9a-fA-F]{6}); \}", css))
+    contested = CELL_STATUS_COLOURS[CONTESTED]
+    assert drawn == {contested}
+    assert f"border-left: 4px solid {contested}" in css  # the matrix cell's mark
+    assert contrast_ratio(contested, "#ffffff") >= 4.5
+    palette = stylesheet_palette()
+    too_close = [
+        (status, vision, round(distance(contested, colour, vision), 1))
+        for status, colour in palette.items()
+        for vision in VISIONS
+        if distance(contested, colour, vision) < MINIMUM_DISTANCE
+    ]
+    assert not too_close
+    # The check can fail: the wine red it replaced.
+    assert distance("#8a1538", palette["superseded"], "protanopia") < MINIMUM_DISTANCE
 
 
 def test_the_arithmetic_against_published_values():

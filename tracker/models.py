@@ -1730,7 +1730,11 @@ CELL_STATUS_DEFINITIONS = {
         "both are shown."
     ),
 }
-CELL_STATUS_COLOURS = {**STATUS_COLOURS, CONTESTED: "#8a1538"}
+# Contested: a deep navy, the one hue that stays ΔE00 ≥ 12 from all eight
+# status colours for normal vision, protanopia and deuteranopia with white
+# text legible on it (tests/test_palette.py); the wine red it replaced was 7
+# from "superseded" under protanopia and beside "not started" for everyone.
+CELL_STATUS_COLOURS = {**STATUS_COLOURS, CONTESTED: "#000050"}
 # Statuses that count as documented progress, in every scorecard. A
 # contested cell does not count: its evidence disagrees.
 PROGRESS_STATUSES = tuple(Status.with_progress())
