@@ -109,15 +109,17 @@ def pledge_list(request):
         ),
     )
     page = paginator.get_page(page_number(request.GET.get("page")))
+    as_of_banner = presenters.as_of_banner(filterset, filterset.data)
     context = {
         "filterset": filterset,
         "filter_errors": filter_errors,
         "page": page,
         "facets": facets,
+        "filter_form": filter_form(filterset, facets, as_of_banner),
         "active_filters": presenters.active_filters(filterset),
         # From the filters actually applied, so links never carry a dropped one.
         "query_without_page": presenters.query_without(filterset.data, "page"),
-        "as_of_banner": presenters.as_of_banner(filterset, filterset.data),
+        "as_of_banner": as_of_banner,
     }
     return render(request, "tracker/pledge_list.html", context)
 
@@ -435,27 +437,48 @@ def matrix(request):
     return render(request, "tracker/matrix.html", context)
 
 
-def matrix_filter_form(filterset, source, as_of_banner):
-    """The list's filter form (with the list's facet counts, from the list's
-    own cache entry), pointed at the matrix. Rendered once per set of filters
-    and data version and cached like the facets: its option loops are most
-    of a rendered matrix page's template time (its options are the whole
-    vocabulary: every theme, actor and instrument)."""
-    key = presenters.facet_key(filterset)
+def filter_form(filterset, facets, as_of_banner, *, action=None, clear_url=None):
+    """The list's filter form with its facet counts, rendered once per set of
+    filters (as typed, errors and ordering included), data version, day and
+    language, and cached like the facets (caching.cached): its option loops
+    over the whole vocabulary (every theme, actor and instrument) were a
+    fifth of a rendered list page and most of a rendered matrix page's
+    template time. ``action``/``clear_url``: another page's (the matrix),
+    which has no ordering."""
+    key = (
+        presenters.facet_key(filterset),
+        filterset.data.getlist("ordering"),
+        action,
+        clear_url,
+    )
 
     def render_form():
-        facets = cached("facets", lambda: presenters.facet_counts(filterset), key)
         context = {
             "filterset": filterset,
             "facets": facets,
             "as_of_banner": as_of_banner,
-            "filter_action": reverse("matrix"),
-            "clear_url": f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
-            "without_ordering": True,
+            "filter_action": action,
+            "clear_url": clear_url,
+            "without_ordering": action is not None,
         }
         return mark_safe(render_to_string("tracker/_filter_form.html", context))  # noqa: S308 - a template's output
 
-    return cached("matrix-filter-form", render_form, key)
+    return cached("filter-form", render_form, *key)
+
+
+def matrix_filter_form(filterset, source, as_of_banner):
+    """The list's filter form (with the list's facet counts, from the list's
+    own cache entry), pointed at the matrix."""
+    facets = cached(
+        "facets", lambda: presenters.facet_counts(filterset), presenters.facet_key(filterset)
+    )
+    return filter_form(
+        filterset,
+        facets,
+        as_of_banner,
+        action=reverse("matrix"),
+        clear_url=f"{reverse('matrix')}?{urlencode({'source': source.slug})}",
+    )
 
 
 @cached_page(params=["page", "as_of", "recorded_on"])
