@@ -67,6 +67,24 @@ def steward(db):
 
 
 @pytest.fixture
+def shared_cache():
+    """A real (in-process) cache in place of the tests' dummy one; the code
+    path is the same as with Redis."""
+    from django.core.cache import caches
+    from django.test import override_settings
+
+    from tracker import caching
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        caching.health.reset()  # no pause left by a test that broke its cache
+        caches["default"].clear()
+        yield caches["default"]
+        caches["default"].clear()
+
+
+@pytest.fixture
 def own_redis(tmp_path, settings):
     """The app's cache on a redis-server of this test's own (see
     tests/redis_server.py), configured exactly as production configures it."""

@@ -420,43 +420,49 @@ def test_search_ranks_the_title_over_the_quote_over_the_updates(client):
 
 
 def test_the_filter_form_is_rendered_once_per_set_of_filters_and_data_version(
-    client, world, django_capture_on_commit_callbacks
+    client, world, shared_cache, django_capture_on_commit_callbacks
 ):
     """The form (every theme, actor and instrument, with counts) comes from
-    the cache when the same filters ask again; another ordering or language
-    is another entry, and the next write retires it with the counts."""
-    from django.core.cache import caches
-    from django.test import override_settings
-
-    from tests.test_caching import LOCMEM
-
+    the cache when the same filters ask again; another ordering, day or
+    language is another entry, and the next write retires it with the
+    counts."""
     client.cookies["messages"] = ""  # past the whole-page cache, to the summaries
-    with override_settings(CACHES=LOCMEM):
-        caches["default"].clear()
-        url = f"{URL}?theme=human-rights"
-        first = client.get(url)
-        assert "tracker/_filter_form.html" in [t.name for t in first.templates]
-        again = client.get(url)
-        assert "tracker/_filter_form.html" not in [t.name for t in again.templates]
-        assert again.context["filter_form"] == first.context["filter_form"]
-        # As typed: another ordering, a bad date, French are other forms.
-        by_title = client.get(f"{url}&ordering=title").context["filter_form"]
-        assert '<option value="title" selected>' in by_title
-        assert '<option value="title" selected>' not in first.context["filter_form"]
-        # A bad value is dropped from the form (and named above it), each time.
-        for _ in range(2):
-            bad = client.get(f"{url}&as_of=31-12-2005")
-            assert "Enter a date as YYYY-MM-DD" in bad.text
-            assert "31-12-2005" not in bad.context["filter_form"]
-        assert 'lang="fr"' not in first.context["filter_form"]
-        assert "Thèmes" in client.get(f"/fr{url}").context["filter_form"]
-        # A write retires it: the theme's count moves.
-        rights = Pledge.objects.get(ref="a-1.1").themes.get()
-        before = first.context["facets"]["theme"]
-        with django_capture_on_commit_callbacks(execute=True):
-            make_pledge(ref="z-9.9", themes=[rights])
-        after = client.get(url)
-        assert "tracker/_filter_form.html" in [t.name for t in after.templates]
-        count = {o["value"]: o["count"] for o in after.context["facets"]["theme"]}
-        assert count["human-rights"] == {o["value"]: o["count"] for o in before}["human-rights"] + 1
-        caches["default"].clear()
+
+    def form_of(query):
+        response = client.get(query)
+        rendered = "tracker/_filter_form.html" in [t.name for t in response.templates]
+        return response, rendered
+
+    url = f"{URL}?theme=human-rights"
+    first, rendered = form_of(url)
+    assert rendered
+    again, rendered = form_of(url)
+    assert not rendered
+    assert again.context["filter_form"] == first.context["filter_form"]
+    # Another ordering, another day, French: other forms.
+    by_title = client.get(f"{url}&ordering=title").context["filter_form"]
+    assert '<option value="title" selected>' in by_title
+    assert '<option value="title" selected>' not in first.context["filter_form"]
+    dated = client.get(f"{url}&as_of=2010-12-31").context["filter_form"]
+    assert (
+        'value="2010-12-31"' in dated and 'value="2010-12-31"' not in first.context["filter_form"]
+    )
+    # The day a one-value filter reads is the last given: two orders, two forms.
+    one = client.get(f"{url}&as_of=2004-01-01&as_of=2010-12-31").context["filter_form"]
+    other = client.get(f"{url}&as_of=2010-12-31&as_of=2004-01-01").context["filter_form"]
+    assert 'value="2010-12-31"' in one and 'value="2004-01-01"' in other
+    # A bad value is dropped from the form (and named above it), each time.
+    for _ in range(2):
+        bad = client.get(f"{url}&as_of=31-12-2005")
+        assert "Enter a date as YYYY-MM-DD" in bad.text
+        assert "31-12-2005" not in bad.context["filter_form"]
+    assert "Thèmes" in client.get(f"/fr{url}").context["filter_form"]
+    # A write retires it: the theme's count moves.
+    rights = Pledge.objects.get(ref="a-1.1").themes.get()
+    count_before = {o["value"]: o["count"] for o in first.context["facets"]["theme"]}
+    with django_capture_on_commit_callbacks(execute=True):
+        make_pledge(ref="z-9.9", themes=[rights])
+    after, rendered = form_of(url)
+    assert rendered
+    count_after = {o["value"]: o["count"] for o in after.context["facets"]["theme"]}
+    assert count_after["human-rights"] == count_before["human-rights"] + 1

@@ -215,10 +215,14 @@ def is_anonymous_visit(request):
 
 def page_digest(request):
     """The page's scheme, host and path (a page may carry absolute links) and
-    its query, sorted and without blank values."""
-    query = sorted(
-        (name, value) for name, values in request.GET.lists() for value in values if value.strip()
-    )
+    its query without blank values, sorted by name; each parameter's values
+    stay in their order, since a one-value filter reads the last one."""
+    query = [
+        (name, value)
+        for name, values in sorted(request.GET.lists())
+        for value in values
+        if value.strip()
+    ]
     url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
     return hashlib.sha256(url.encode()).hexdigest()
 

@@ -4,7 +4,7 @@
 import logging
 
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -39,9 +39,10 @@ def robots_txt(request):
 @require_safe
 def favicon(request):
     """Browsers, feed readers and crawlers ask for /favicon.ico whatever the
-    page's <link rel="icon"> says: send them to the icon the pages name,
-    a static (hashed, long-cached) file, instead of a 404."""
-    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+    page's <link rel="icon"> says: send them to the icon the pages name
+    instead of a 404. Not a permanent redirect: the file's hashed name
+    changes with it, and the old one is gone after the next release."""
+    return HttpResponseRedirect(static("img/favicon.svg"))
 
 
 def database_answers():

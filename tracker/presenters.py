@@ -361,9 +361,12 @@ def facet_counts(filterset):
 
 
 def facet_key(filterset):
-    """The applied filters, in a stable order (facets ignore page and order)."""
+    """The applied filters, by name (facets ignore page and order). Each
+    parameter's values stay in the order given: a one-value filter reads the
+    last of them (?as_of=2010-01-01&as_of=2012-01-01 is 2012), so sorting
+    them would give two different lists one key."""
     return sorted(
-        (name, sorted(filterset.data.getlist(name)))
+        (name, filterset.data.getlist(name))
         for name in filterset.data
         if name not in ("page", "ordering")
     )

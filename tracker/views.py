@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from tracker import citations, parties, presenters, trends
 from tracker.access import permission_required, refuse, who_to_ask
-from tracker.caching import cached, cached_page
+from tracker.caching import cached, cached_page, generation
 from tracker.filtersets import (
     PledgeFilterSet,
     dated_filterset,
@@ -439,23 +439,26 @@ def matrix(request):
 
 def filter_form(filterset, facets, as_of_banner, *, action=None, clear_url=None):
     """The list's filter form with its facet counts, rendered once per set of
-    filters (as typed, errors and ordering included), data version, day and
-    language, and cached like the facets (caching.cached): its option loops
-    over the whole vocabulary (every theme, actor and instrument) were a
-    fifth of a rendered list page and most of a rendered matrix page's
-    template time. ``action``/``clear_url``: another page's (the matrix),
-    which has no ordering."""
-    key = (
-        presenters.facet_key(filterset),
-        filterset.data.getlist("ordering"),
-        action,
-        clear_url,
-    )
+    filters (as given, ordering included), data version, day, language and
+    script prefix (its links), and cached like the facets (caching.cached):
+    its option loops over the whole vocabulary (every theme, actor and
+    instrument) were a fifth of a rendered list page and most of a rendered
+    matrix page's template time. ``action``/``clear_url``: another page's
+    (the matrix), which has no ordering."""
+    facet_key = presenters.facet_key(filterset)
+    key = (facet_key, filterset.data.getlist("ordering"), get_script_prefix(), action, clear_url)
 
     def render_form():
+        # With a cache, the counts are read again here, on a miss: ``facets``
+        # may be of the version before a write that committed since, and the
+        # form must not store them under the new one. Without one, nothing is
+        # stored and ``facets`` is what the page shows.
+        counts = facets
+        if generation() is not None:
+            counts = cached("facets", lambda: presenters.facet_counts(filterset), facet_key)
         context = {
             "filterset": filterset,
-            "facets": facets,
+            "facets": counts,
             "as_of_banner": as_of_banner,
             "filter_action": action,
             "clear_url": clear_url,
