@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests.factories import make_actor, make_source, make_user
 from tests.helpers import html_text
 from tests.party_helpers import text_with_parties
-from tracker.models import Pledge, StatusUpdate
+from tracker.models import PartyStatus, Pledge, StatusUpdate
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +76,9 @@ def test_csv_lists_every_applicable_pledge_with_its_cell(client):
     assert rows[1]["self_report_status"] == "complete"
     assert rows[1]["assessment_status"] == "not_started"
     assert rows[2]["status"] == "no_information" and rows[2]["assessment_url"] == ""
+    cell = PartyStatus.objects.get(pledge=pledges[1], actor=first)
+    assert rows[1]["assessment_url"] == f"http://testserver/updates/{cell.assessed_update_id}/"
+    assert rows[1]["self_report_url"] == f"http://testserver/updates/{cell.self_update_id}/"
 
 
 def test_the_feed_has_the_updates_naming_the_party(client):

@@ -20,11 +20,11 @@ from django.core.paginator import Paginator
 from django.db.models import CharField, Value
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils import timezone
 
 from tracker import parties, trends
 from tracker.filtersets import dated_filterset, valid_filterset, valid_update_dates
+from tracker.links import around
 from tracker.models import (
     PLEDGE_FIELDS,
     Actor,
@@ -265,11 +265,13 @@ DATED_PLEDGE_CSV_FIELDS = [
 ]
 
 
-def pledge_csv_rows(pledges, pledge_url_prefix, fields=PLEDGE_CSV_FIELDS):
+def pledge_csv_rows(pledges, pledge_url, fields=PLEDGE_CSV_FIELDS):
     """Rows as tuples, never model instances: the pledges stream from one
     query; for each batch, one query for the three many-to-many relations and
     one for the latest updates. Two queries per batch, whatever its size.
-    ``fields``: DATED_PLEDGE_CSV_FIELDS for pledges read as of a day."""
+    ``fields``: DATED_PLEDGE_CSV_FIELDS for pledges read as of a day;
+    ``pledge_url``: (before, after) a ref in a pledge's URL."""
+    before, after = pledge_url
     stream = pledges.values_list(*fields).iterator(chunk_size=CSV_CHUNK_SIZE)
     for batch in batched(stream, CSV_CHUNK_SIZE):
         tags = tag_slugs([row[0] for row in batch])
@@ -311,7 +313,7 @@ def pledge_csv_rows(pledges, pledge_url_prefix, fields=PLEDGE_CSV_FIELDS):
                 status if statement_kind != StatementKind.CONTEXT else "",
                 last,
                 *latest.get(latest_id, empty),
-                f"{pledge_url_prefix}{ref}/",
+                f"{before}{ref}{after}",
             ]
 
 
@@ -327,9 +329,10 @@ def pledges_csv(request):
     # *overall* update only, so the two can differ when the newest update
     # concerns one actor's part.
     pledges = filterset.qs
-    prefix = request.build_absolute_uri(reverse("pledge-list"))
+    before, after = around("pledge-detail")
+    pledge_url = (request.build_absolute_uri(before), after)
     fields = PLEDGE_CSV_FIELDS if filterset.as_of_day is None else DATED_PLEDGE_CSV_FIELDS
-    rows = pledge_csv_rows(pledges, prefix, fields)
+    rows = pledge_csv_rows(pledges, pledge_url, fields)
     return csv_response(rows, PLEDGE_CSV_COLUMNS, "pledges")
 
 
@@ -490,12 +493,13 @@ def party_csv(request, slug):
         .only("pk", "ref", "title", "source__slug")
         .order_by("source_adopted", "paragraph", "ref")
     )
-    update_url = request.build_absolute_uri(reverse("update-detail", args=[0]))[: -len("0/")]
+    before, after = around("update-detail")
+    before = request.build_absolute_uri(before)
 
     def side(update, status):
         if update is None:
             return ["", "", ""]
-        return [status, update.as_of, f"{update_url}{update.pk}/"]
+        return [status, update.as_of, f"{before}{update.pk}{after}"]
 
     def rows():
         stream = pledges.iterator(chunk_size=CSV_CHUNK_SIZE)

@@ -36,6 +36,13 @@ def route(name):
     return _reversed(name, get_language(), get_script_prefix(), urlconf)
 
 
+def around(name):
+    """``(before, after)``: the route's path for a key is before + key +
+    after, for loops that write thousands of links (the matrix, the exports)."""
+    before, _, after = route(name).partition(PLACEHOLDER)
+    return before, after
+
+
 def detail_url(name, key):
     """``reverse(name, args=[key])`` for a route with one key argument."""
     return route(name).replace(PLACEHOLDER, str(key), 1)

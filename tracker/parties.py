@@ -18,7 +18,6 @@ share one cell, so the page stays small.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker import models
 from tracker.caching import cached
+from tracker.links import around
 from tracker.models import (
     CELL_STATUS_COLOURS,
     CELL_STATUS_DEFINITIONS,
@@ -257,11 +257,6 @@ def matrix_pledges(queryset):
     return queryset
 
 
-def update_url_prefix():
-    # /updates/<pk>/, built once: reverse() per cell is a tenth of the page's time.
-    return reverse("update-detail", args=[0])[: -len("0/")]
-
-
 def cell_words():
     """The words the cells are written in, in the page's language, looked up
     once per page rather than once per cell."""
@@ -286,9 +281,11 @@ def gap_cell(span, words):
     return f'<td class="gap" colspan="{span}">{words["no_information"]}</td>'
 
 
-def render_cell(value, prefix, words):
+def render_cell(value, update_url, words):
     """One <td> of the matrix for a cell with information (or not
-    applicable). Every cell says its status in words; colour repeats it."""
+    applicable). Every cell says its status in words; colour repeats it.
+    ``update_url``: ``links.around("update-detail")``."""
+    before, after = update_url
     if value == NOT_APPLICABLE:
         return f'<td class="na">{words["not_applicable"]}</td>'
     labels = words["labels"]
@@ -298,20 +295,20 @@ def render_cell(value, prefix, words):
         assessment = words["assessment"] % {"status": labels[assessed_status]}
         return (
             f'<td class="contested"><strong>{words["contested"]}</strong>'
-            f'<a href="{prefix}{self_update}/">{self_report}</a>'
-            f'<a href="{prefix}{assessed_update}/">{assessment}</a></td>'
+            f'<a href="{before}{self_update}{after}">{self_report}</a>'
+            f'<a href="{before}{assessed_update}{after}">{assessment}</a></td>'
         )
     if assessed_update:
         evidence, title = assessed_update, words["evidence_assessment"]
     else:
         evidence, title = self_update, words["evidence_self_report"]
     return (
-        f'<td class="status-{status}"><a href="{prefix}{evidence}/" title="{title}">'
+        f'<td class="status-{status}"><a href="{before}{evidence}{after}" title="{title}">'
         f"{labels[status]}</a></td>"
     )
 
 
-def render_row_cells(cells, prefix, words):
+def render_row_cells(cells, update_url, words):
     """A row's cells, runs of gaps merged (see gap_cell)."""
     parts, gaps = [], 0
     for value in cells:
@@ -321,7 +318,7 @@ def render_row_cells(cells, prefix, words):
         if gaps:
             parts.append(gap_cell(gaps, words))
             gaps = 0
-        parts.append(render_cell(value, prefix, words))
+        parts.append(render_cell(value, update_url, words))
     if gaps:
         parts.append(gap_cell(gaps, words))
     return "".join(parts)
@@ -329,16 +326,18 @@ def render_row_cells(cells, prefix, words):
 
 def render_matrix_body(rows, party_count):
     """The <tbody> rows as one string (see the module docstring for why)."""
-    prefix = update_url_prefix()
-    pledge_prefix = reverse("pledge-list")
+    # Each route reversed once (tracker/links.py), not once per cell.
+    update_url = around("update-detail")
+    pledge_before, pledge_after = around("pledge-detail")
     words = cell_words()
     empty_row = gap_cell(party_count, words)
     lines = []
     for pledge, cells in rows:
         ref = escape(pledge.ref)
-        body = empty_row if cells is None else render_row_cells(cells, prefix, words)
+        body = empty_row if cells is None else render_row_cells(cells, update_url, words)
         lines.append(
-            f'<tr><th scope="row"><a href="{pledge_prefix}{ref}/" title="{escape(pledge.title)}">'
+            f'<tr><th scope="row"><a href="{pledge_before}{ref}{pledge_after}" '
+            f'title="{escape(pledge.title)}">'
             f"{ref}</a></th>{body}</tr>"
         )
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from django.utils import translation
 
 from tracker.exports import id_set
 from tracker.filtersets import CURRENT_COLUMNS
-from tracker.links import PLACEHOLDER, route
+from tracker.links import PLACEHOLDER, around, route
 from tracker.models import CommitmentType, Pledge, StatementKind, Status, StatusUpdate
 from tracker.vocabulary import TAG_KINDS
 
@@ -57,8 +57,8 @@ class Links:
     def around(self, name):
         """``(before, after)``: ``name``'s URL for a value is before + value +
         after, for the loop over a page's thousand updates."""
-        before, _, after = self.__dict__["templates"][name].rpartition(PLACEHOLDER)
-        return before, after
+        before, after = around(self.NAMES[name])
+        return self.base + before, after
 
 
 def native_timestamps():
